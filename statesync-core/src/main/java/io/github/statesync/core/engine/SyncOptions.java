@@ -1,0 +1,94 @@
+package io.github.statesync.core.engine;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one sync handle behaves. Immutable; derive variants with the {@code with...}
+ * methods.
+ *
+ * @param retry how failed and lagging fetches are retried
+ * @param throttling how invalidations are turned into refreshes
+ * @param pollInterval how often to refresh whatever the events say, or {@code null} for
+ * never
+ * @param fetchTimeout how long one fetch may take before it counts as failed
+ * @param failStartOnError whether {@link SyncHandle#start()} fails, and rolls back, when
+ * the first refresh fails (fetch, protocol or apply error after the retries); when
+ * {@code false} the handle starts without a snapshot and the next event, poll or resync
+ * tries again. A source that holds no snapshot yet is not a failure.
+ * @author statesync
+ * @since 0.1.0
+ */
+public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval,
+		Duration fetchTimeout, boolean failStartOnError) {
+
+	/**
+	 * Default retries, no throttling, no polling, 10 s fetch timeout, start fails when
+	 * the first refresh fails.
+	 */
+	public static final SyncOptions DEFAULTS = new SyncOptions(RetryPolicy.DEFAULT, Throttling.NONE, null,
+			Duration.ofSeconds(10), true);
+
+	/**
+	 * Create options, validating them.
+	 * @throws IllegalArgumentException if a value is missing or out of range
+	 */
+	public SyncOptions {
+		if (retry == null || throttling == null) {
+			throw new IllegalArgumentException("retry and throttling must not be null");
+		}
+		if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
+			throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
+		}
+		if (fetchTimeout == null || fetchTimeout.isNegative() || fetchTimeout.isZero()) {
+			throw new IllegalArgumentException("fetchTimeout must be positive, was " + fetchTimeout);
+		}
+	}
+
+	/**
+	 * Return a copy with another retry policy.
+	 * @param retry the policy
+	 * @return the new options
+	 */
+	public SyncOptions withRetry(RetryPolicy retry) {
+		return new SyncOptions(retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError);
+	}
+
+	/**
+	 * Return a copy with other throttling.
+	 * @param throttling the throttling
+	 * @return the new options
+	 */
+	public SyncOptions withThrottling(Throttling throttling) {
+		return new SyncOptions(this.retry, throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError);
+	}
+
+	/**
+	 * Return a copy with another poll interval.
+	 * @param pollInterval the interval, or {@code null} for no polling
+	 * @return the new options
+	 */
+	public SyncOptions withPollInterval(@Nullable Duration pollInterval) {
+		return new SyncOptions(this.retry, this.throttling, pollInterval, this.fetchTimeout, this.failStartOnError);
+	}
+
+	/**
+	 * Return a copy with another fetch timeout.
+	 * @param fetchTimeout the timeout
+	 * @return the new options
+	 */
+	public SyncOptions withFetchTimeout(Duration fetchTimeout) {
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, fetchTimeout, this.failStartOnError);
+	}
+
+	/**
+	 * Return a copy whose start does or does not fail when the first refresh fails.
+	 * @param failStartOnError whether start fails when the first refresh fails
+	 * @return the new options
+	 */
+	public SyncOptions withFailStartOnError(boolean failStartOnError) {
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, failStartOnError);
+	}
+
+}

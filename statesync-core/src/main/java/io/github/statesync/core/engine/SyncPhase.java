@@ -1,0 +1,37 @@
+package io.github.statesync.core.engine;
+
+/**
+ * Where in the sync cycle an error happened.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public enum SyncPhase {
+
+	/** {@link SyncHandle#start()} could not load the first snapshot. */
+	START,
+
+	/** The subscriber could not subscribe. */
+	SUBSCRIBE,
+
+	/** Handling an invalidation failed (for example the refresh filter threw). */
+	INVALIDATION,
+
+	/** A refresh failed for a reason outside fetch and apply. */
+	REFRESH,
+
+	/**
+	 * Fetching the snapshot failed, or the source lagged behind the announced revision.
+	 */
+	FETCH,
+
+	/** The applier threw. */
+	APPLY,
+
+	/** An event or snapshot broke the protocol. */
+	PROTOCOL,
+
+	/** The debounce or throttle timer failed. */
+	THROTTLE
+
+}

@@ -1,0 +1,66 @@
+package io.github.statesync.core.engine;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The timers and the executor that all sync handles share: no handle owns a thread. The
+ * default, {@link #shared()}, runs on two daemon threads for the whole JVM.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public interface SyncScheduler {
+
+	/**
+	 * Run a task once after a delay.
+	 * @param task the task
+	 * @param delay the delay
+	 * @return a handle to cancel the task
+	 */
+	Cancellable schedule(Runnable task, Duration delay);
+
+	/**
+	 * Run a task soon, on another thread.
+	 * @param task the task
+	 */
+	void execute(Runnable task);
+
+	/**
+	 * Return the current value of the scheduler's monotonic clock, in nanoseconds.
+	 * @return the time, comparable only with other values of this method
+	 */
+	long nanoTime();
+
+	/**
+	 * Return the JVM-wide default scheduler, created on first use: two daemon threads
+	 * named {@code statesync-N}.
+	 * @return the shared scheduler
+	 */
+	static SyncScheduler shared() {
+		return ExecutorSyncScheduler.SHARED;
+	}
+
+	/**
+	 * Adapt an executor the caller owns (and shuts down).
+	 * @param executor the executor
+	 * @return a scheduler running on it
+	 */
+	static SyncScheduler of(ScheduledExecutorService executor) {
+		return new ExecutorSyncScheduler(executor);
+	}
+
+	/**
+	 * A scheduled task that can be cancelled.
+	 */
+	@FunctionalInterface
+	interface Cancellable {
+
+		/**
+		 * Cancel the task if it has not run yet. Idempotent.
+		 */
+		void cancel();
+
+	}
+
+}

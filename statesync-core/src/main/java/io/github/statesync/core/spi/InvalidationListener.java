@@ -1,0 +1,34 @@
+package io.github.statesync.core.spi;
+
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
+
+/**
+ * What an {@link InvalidationSubscriber} tells a sync handle. Implementations are fast
+ * and never throw: a subscriber may call them on its I/O thread.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public interface InvalidationListener {
+
+	/**
+	 * A valid event arrived.
+	 * @param event the event
+	 */
+	void onInvalidation(InvalidationEvent event);
+
+	/**
+	 * A message arrived for the topic that breaks the protocol (not decodable, blank
+	 * topic, non-canonical revision, too large). It is reported and dropped.
+	 * @param error what was wrong
+	 */
+	void onProtocolError(ProtocolException error);
+
+	/**
+	 * Events may have been lost (for example the connection dropped and came back): fetch
+	 * the current snapshot whatever the revisions say.
+	 */
+	void onResync();
+
+}
