@@ -1,0 +1,173 @@
+package io.github.statesync.redis;
+
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SyncCodec;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A strict {@link SyncCodec} for the state-sync JSON protocol with Jackson 3. Payloads
+ * are parsed into a tree by a mapper of its own that enforces the size and nesting
+ * limits, then the snapshot data is bound to the requested type by the application's
+ * mapper. Plain JSON into the declared type only: this codec never enables polymorphic
+ * default typing. Unknown fields are ignored; a revision must be a JSON string.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class JacksonSyncCodec implements SyncCodec {
+
+	/** Default largest accepted payload: 1 MiB. */
+	public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+	/** Default deepest accepted JSON nesting. */
+	public static final int DEFAULT_MAX_NESTING_DEPTH = 64;
+
+	private final JsonMapper dataMapper;
+
+	private final JsonMapper treeMapper;
+
+	private final int maxPayloadBytes;
+
+	/**
+	 * Create a codec with a default mapper and the default limits.
+	 */
+	public JacksonSyncCodec() {
+		this(JsonMapper.builder().build(), DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_NESTING_DEPTH);
+	}
+
+	/**
+	 * Create a codec.
+	 * @param dataMapper the mapper that binds and writes snapshot data
+	 * @param maxPayloadBytes the largest accepted payload, in bytes
+	 * @param maxNestingDepth the deepest accepted JSON nesting
+	 */
+	public JacksonSyncCodec(JsonMapper dataMapper, int maxPayloadBytes, int maxNestingDepth) {
+		if (maxPayloadBytes < 1 || maxNestingDepth < 2) {
+			throw new IllegalArgumentException("maxPayloadBytes must be positive and maxNestingDepth at least 2");
+		}
+		this.dataMapper = dataMapper;
+		this.maxPayloadBytes = maxPayloadBytes;
+		StreamReadConstraints constraints = StreamReadConstraints.builder()
+			.maxNestingDepth(maxNestingDepth)
+			.maxDocumentLength(maxPayloadBytes)
+			.build();
+		this.treeMapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+	}
+
+	@Override
+	public int maxPayloadBytes() {
+		return this.maxPayloadBytes;
+	}
+
+	@Override
+	public InvalidationEvent decodeEvent(byte[] payload) {
+		JsonNode tree = readObject(payload, "invalidation event");
+		String topic = stringField(tree, "topic", "invalidation event");
+		String revision = stringField(tree, "revision",
+				"invalidation event" + ((topic != null) ? " for topic '" + topic + "'" : ""));
+		String sourceId = optionalString(tree, "sourceId");
+		Long timestampMs = optionalLong(tree, "timestampMs");
+		return InvalidationEvent.parse(topic, revision, sourceId, timestampMs);
+	}
+
+	@Override
+	public byte[] encodeEvent(InvalidationEvent event) {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("topic", event.topic());
+		fields.put("revision", event.revision().toString());
+		if (event.sourceId() != null) {
+			fields.put("sourceId", event.sourceId());
+		}
+		if (event.timestampMs() != null) {
+			fields.put("timestampMs", event.timestampMs());
+		}
+		return this.treeMapper.writeValueAsBytes(fields);
+	}
+
+	@Override
+	public <T> SnapshotEnvelope<T> decodeSnapshot(byte[] payload, Type dataType) {
+		JsonNode tree = readObject(payload, "snapshot");
+		Revision revision;
+		try {
+			revision = Revision.parse(stringField(tree, "revision", "snapshot"));
+		}
+		catch (ProtocolException ex) {
+			throw new ProtocolException("snapshot: " + ex.getMessage());
+		}
+		JsonNode data = tree.get("data");
+		if (data == null || data.isNull()) {
+			throw new ProtocolException("snapshot at revision " + revision + " has no data");
+		}
+		try {
+			return new SnapshotEnvelope<>(revision,
+					this.dataMapper.treeToValue(data, this.dataMapper.constructType(dataType)));
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException("snapshot at revision " + revision + ": data does not fit "
+					+ dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	@Override
+	public byte[] encodeData(Object data) {
+		try {
+			return this.dataMapper.writeValueAsBytes(data);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"Cannot encode " + data.getClass().getName() + " as JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private JsonNode readObject(byte[] payload, String what) {
+		if (payload.length > this.maxPayloadBytes) {
+			throw new ProtocolException(
+					what + " of " + payload.length + " bytes exceeds the limit of " + this.maxPayloadBytes + " bytes");
+		}
+		JsonNode tree;
+		try {
+			tree = this.treeMapper.readTree(payload);
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException(what + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		if (tree == null || !tree.isObject()) {
+			throw new ProtocolException(what + " must be a JSON object");
+		}
+		return tree;
+	}
+
+	private static @Nullable String stringField(JsonNode tree, String name, String what) {
+		JsonNode node = tree.get(name);
+		if (node == null || node.isNull()) {
+			return null;
+		}
+		if (!node.isString()) {
+			throw new ProtocolException(what + ": " + name + " must be a JSON string, was " + node.getNodeType());
+		}
+		return node.stringValue();
+	}
+
+	private static @Nullable String optionalString(JsonNode tree, String name) {
+		JsonNode node = tree.get(name);
+		return (node != null && node.isString()) ? node.stringValue() : null;
+	}
+
+	private static @Nullable Long optionalLong(JsonNode tree, String name) {
+		JsonNode node = tree.get(name);
+		return (node != null && node.isIntegralNumber() && node.canConvertToLong()) ? node.longValue() : null;
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.github.statesync.redis;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.publish.PublishException;
+import io.github.statesync.core.publish.PublishResult;
+import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.core.spi.SnapshotProvider;
+import io.github.statesync.core.spi.SyncCodec;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisElementReader;
+import org.springframework.data.redis.serializer.RedisElementWriter;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * Topic snapshots in Redis: read them ({@link #provider(Type)}) and write them atomically
+ * ({@link StatePublisher}). A write is one Lua script that bumps the topic's revision,
+ * stores the new envelope and publishes the invalidation, so no reader can see an
+ * invalidation before its snapshot, nor a snapshot without its revision. A topic's first
+ * revision is seeded from the Redis server clock in microseconds, so revisions keep
+ * increasing even after Redis loses its data.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class RedisSnapshotStore implements StatePublisher {
+
+	private static final RedisScript<String> PUBLISH_SCRIPT = RedisScript
+		.of(new ClassPathResource("io/github/statesync/redis/publish.lua"), String.class);
+
+	private static final String REVISION_MARKER = "\"revision\":\"0\"";
+
+	private static final String CONFLICT_PREFIX = "!";
+
+	private final ReactiveRedisTemplate<String, byte[]> redis;
+
+	private final SyncCodec codec;
+
+	private final RedisTopicKeys keys;
+
+	private final @Nullable String sourceId;
+
+	private final Clock clock;
+
+	private final Duration timeout;
+
+	/**
+	 * Create a store.
+	 * @param connectionFactory the connections to use (reads are asynchronous)
+	 * @param codec the codec for snapshots and events
+	 * @param keys where topics live
+	 * @param sourceId this node's id, sent with every invalidation, or {@code null}
+	 * @param clock the clock for event timestamps
+	 * @param timeout how long a blocking publish waits for Redis
+	 */
+	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
+			@Nullable String sourceId, Clock clock, Duration timeout) {
+		RedisSerializationContext<String, byte[]> context = RedisSerializationContext
+			.<String, byte[]>newSerializationContext(RedisSerializer.string())
+			.value(RedisSerializer.byteArray())
+			.build();
+		this.redis = new ReactiveRedisTemplate<>(connectionFactory, context);
+		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.sourceId = sourceId;
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
+	}
+
+	/**
+	 * Return a provider that fetches topic snapshots from Redis, binding their data to
+	 * the given type. A topic never written answers {@code null} (nothing newer than what
+	 * the caller holds).
+	 * @param <T> the type of the data
+	 * @param dataType the type to bind the data to
+	 * @return the provider
+	 */
+	public <T> SnapshotProvider<T> provider(Type dataType) {
+		return (topic, knownRevision) -> this.redis.opsForValue()
+			.get(this.keys.snapshotKey(topic))
+			.<SnapshotEnvelope<T>>map((payload) -> this.codec.decodeSnapshot(payload, dataType))
+			.toFuture();
+	}
+
+	@Override
+	public Revision publish(String topic, Object data) {
+		return Revision.parse(await(topic, publishAsync(topic, data, null)));
+	}
+
+	@Override
+	public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
+		String result = await(topic, publishAsync(topic, data, expected));
+		if (result.startsWith(CONFLICT_PREFIX)) {
+			return new PublishResult(false, Revision.parse(result.substring(CONFLICT_PREFIX.length())));
+		}
+		return new PublishResult(true, Revision.parse(result));
+	}
+
+	/**
+	 * Publish without blocking.
+	 * @param topic the topic
+	 * @param data the new state
+	 * @return the revision it was stored at
+	 */
+	public CompletableFuture<Revision> publishAsync(String topic, Object data) {
+		return publishAsync(topic, data, null).thenApply(Revision::parse);
+	}
+
+	private CompletableFuture<String> publishAsync(String topic, Object data, @Nullable Revision expected) {
+		byte[] json = this.codec.encodeData(data);
+		if (json.length > this.codec.maxPayloadBytes()) {
+			throw new IllegalArgumentException("State of topic '" + topic + "' is " + json.length
+					+ " bytes as JSON, over the payload limit of " + this.codec.maxPayloadBytes() + " bytes");
+		}
+		String event = new String(
+				this.codec.encodeEvent(new InvalidationEvent(topic, Revision.ZERO, this.sourceId, this.clock.millis())),
+				StandardCharsets.UTF_8);
+		int marker = event.indexOf(REVISION_MARKER);
+		if (marker < 0 || marker != event.lastIndexOf(REVISION_MARKER)) {
+			throw new IllegalStateException("Codec wrote an event without a single " + REVISION_MARKER + ": " + event);
+		}
+		int valueStart = marker + REVISION_MARKER.length() - 2;
+		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, bytes(event.substring(0, valueStart)),
+				bytes(event.substring(valueStart + 1)), bytes((expected != null) ? expected.toString() : ""));
+		return this.redis
+			.execute(PUBLISH_SCRIPT, List.of(this.keys.revisionKey(topic), this.keys.snapshotKey(topic)), args,
+					RedisElementWriter.from(RedisSerializer.byteArray()),
+					RedisElementReader.from(RedisSerializer.string()))
+			.next()
+			.toFuture();
+	}
+
+	private String await(String topic, CompletableFuture<String> result) {
+		try {
+			return result.orTimeout(this.timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+		}
+		catch (RuntimeException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new PublishException("Publishing topic '" + topic + "' failed: " + cause, cause);
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

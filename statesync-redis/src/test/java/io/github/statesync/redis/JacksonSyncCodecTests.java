@@ -1,0 +1,97 @@
+package io.github.statesync.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class JacksonSyncCodecTests {
+
+	private final JacksonSyncCodec codec = new JacksonSyncCodec(JsonMapper.builder().build(), 1024, 8);
+
+	@Test
+	void eventRoundTripsInTheWireShape() {
+		InvalidationEvent event = new InvalidationEvent("settings", Revision.of(42), "node-a", 1764000000000L);
+		String json = new String(this.codec.encodeEvent(event), StandardCharsets.UTF_8);
+		assertThat(json).isEqualTo(
+				"{\"topic\":\"settings\",\"revision\":\"42\",\"sourceId\":\"node-a\",\"timestampMs\":1764000000000}");
+		assertThat(this.codec.decodeEvent(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(event);
+	}
+
+	@Test
+	void eventOmitsAbsentOptionalFieldsAndIgnoresUnknownOnes() {
+		assertThat(
+				new String(this.codec.encodeEvent(InvalidationEvent.of("t", Revision.of(1))), StandardCharsets.UTF_8))
+			.isEqualTo("{\"topic\":\"t\",\"revision\":\"1\"}");
+		InvalidationEvent event = decodeEvent(
+				"{\"topic\":\"t\",\"revision\":\"7\",\"inline\":{\"x\":1},\"sourceId\":5}");
+		assertThat(event).isEqualTo(InvalidationEvent.of("t", Revision.of(7)));
+	}
+
+	@Test
+	void refusesEventsThatBreakTheProtocol() {
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decodeEvent("{\"revision\":\"1\"}"))
+			.withMessage("topic is missing");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> decodeEvent("{\"topic\":\"t\",\"revision\":1}"))
+			.withMessage("invalidation event for topic 't': revision must be a JSON string, was NUMBER");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> decodeEvent("{\"topic\":\"t\",\"revision\":\"-1\"}"))
+			.withMessageContaining("is not canonical");
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decodeEvent("\"settings\""))
+			.withMessage("invalidation event must be a JSON object");
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decodeEvent("{\"topic\":"))
+			.withMessageStartingWith("invalidation event is not valid JSON");
+	}
+
+	@Test
+	void refusesPayloadsOverTheLimits() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> decodeEvent("{\"topic\":\"" + "x".repeat(2000) + "\",\"revision\":\"1\"}"))
+			.withMessageContaining("exceeds the limit of 1024 bytes");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec
+				.decodeSnapshot(("{\"revision\":\"1\",\"data\":" + "[".repeat(20) + "]".repeat(20) + "}")
+					.getBytes(StandardCharsets.UTF_8), List.class))
+			.withMessageContaining("not valid JSON")
+			.withMessageContaining("nesting depth");
+	}
+
+	@Test
+	void snapshotBindsDataToTheRequestedType() {
+		SnapshotEnvelope<Settings> envelope = this.codec.decodeSnapshot(
+				"{\"revision\":\"3\",\"data\":{\"theme\":\"dark\",\"features\":{\"beta\":true}},\"extra\":1}"
+					.getBytes(StandardCharsets.UTF_8),
+				Settings.class);
+		assertThat(envelope)
+			.isEqualTo(new SnapshotEnvelope<>(Revision.of(3), new Settings("dark", Map.of("beta", true))));
+		assertThat(new String(this.codec.encodeData(envelope.data()), StandardCharsets.UTF_8))
+			.isEqualTo("{\"theme\":\"dark\",\"features\":{\"beta\":true}}");
+	}
+
+	@Test
+	void refusesPolymorphicTypeHints() {
+		SnapshotEnvelope<Object> envelope = this.codec
+			.decodeSnapshot("{\"revision\":\"3\",\"data\":[\"java.net.URL\",\"http://example.invalid\"]}"
+				.getBytes(StandardCharsets.UTF_8), Object.class);
+		assertThat(envelope.data()).isEqualTo(List.of("java.net.URL", "http://example.invalid"));
+	}
+
+	private InvalidationEvent decodeEvent(String json) {
+		return this.codec.decodeEvent(json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	record Settings(String theme, Map<String, Boolean> features) {
+
+	}
+
+}
