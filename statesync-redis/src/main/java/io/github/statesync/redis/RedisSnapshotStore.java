@@ -91,9 +91,21 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * @return the provider
 	 */
 	public <T> SnapshotProvider<T> provider(Type dataType) {
+		return provider(dataType, this.codec);
+	}
+
+	/**
+	 * Return a provider that decodes with its own codec (for example with another payload
+	 * limit).
+	 * @param <T> the type of the data
+	 * @param dataType the type to bind the data to
+	 * @param codec the codec that decodes snapshots
+	 * @return the provider
+	 */
+	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec) {
 		return (topic, knownRevision) -> this.redis.opsForValue()
 			.get(this.keys.snapshotKey(topic))
-			.<SnapshotEnvelope<T>>map((payload) -> this.codec.decodeSnapshot(payload, dataType))
+			.<SnapshotEnvelope<T>>map((payload) -> codec.decodeSnapshot(payload, dataType))
 			.toFuture();
 	}
 

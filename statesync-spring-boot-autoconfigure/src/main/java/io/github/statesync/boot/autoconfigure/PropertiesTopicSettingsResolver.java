@@ -1,0 +1,206 @@
+package io.github.statesync.boot.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.github.statesync.boot.ApplyMode;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties.Provider;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties.Topic;
+import io.github.statesync.boot.topic.BeanTopic;
+import io.github.statesync.boot.topic.TopicSettings;
+import io.github.statesync.boot.topic.TopicSettingsResolver;
+import io.github.statesync.core.engine.RetryPolicy;
+import io.github.statesync.core.engine.SyncOptions;
+import io.github.statesync.core.engine.Throttling;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Maps {@link StateSyncProperties} and the annotation of each topic's bean to
+ * {@link TopicSettings}, validating every value on the way; the one place where
+ * properties become engine options. Then the {@link StateSyncTopicCustomizer customizers}
+ * run.
+ *
+ * @author statesync
+ */
+final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
+
+	private static final DataSize MAX_PAYLOAD_LIMIT = DataSize.ofMegabytes(512);
+
+	private static final DataSize DEFAULT_MAX_PAYLOAD = DataSize.ofMegabytes(1);
+
+	private final StateSyncProperties properties;
+
+	private final List<StateSyncTopicCustomizer> customizers;
+
+	PropertiesTopicSettingsResolver(StateSyncProperties properties, List<StateSyncTopicCustomizer> customizers) {
+		this.properties = properties;
+		this.customizers = List.copyOf(customizers);
+	}
+
+	@Override
+	public Set<String> configuredTopics() {
+		return this.properties.getTopics().keySet();
+	}
+
+	/**
+	 * Validate the settings of every configured topic, so that a mistake fails start-up
+	 * at once.
+	 */
+	void validateConfiguredTopics() {
+		configuredTopics().forEach((topic) -> resolve(topic, null));
+		resolve("(defaults)", null);
+	}
+
+	@Override
+	public TopicSettings resolve(String topic, @Nullable BeanTopic bean) {
+		Lookup lookup = new Lookup(topic, this.properties.getTopics().get(topic), this.properties.getDefaults());
+		Setting<URI> url = lookup.get("url", Topic::getUrl, null);
+		Setting<Provider> provider = lookup.get("provider", Topic::getProvider,
+				(url.value() != null) ? Provider.REST : Provider.STORE);
+		URI restUrl = null;
+		if (provider.value() == Provider.REST) {
+			if (url.value() == null) {
+				throw new InvalidStateSyncConfigurationException(lookup.name("url"), null,
+						"a URL is required when the provider is 'rest' (set " + provider.property() + " or the URL)");
+			}
+			restUrl = validUrl(url);
+		}
+		Setting<Class<?>> type = lookup.get("type", Topic::getType, null);
+		if (bean != null && type.value() != null && !type.value().isAssignableFrom(bean.type())) {
+			throw new InvalidStateSyncConfigurationException(type.property(), type.value().getName(), "topic '" + topic
+					+ "' is bound to bean '" + bean.beanName() + "' of type " + bean.type().getName());
+		}
+		Class<?> resolvedType = (bean != null) ? bean.type() : (type.value() != null) ? type.value() : JsonNode.class;
+		ApplyMode mode = lookup.get("mode", Topic::getMode, (bean != null) ? bean.mode() : ApplyMode.PATCH).value();
+		boolean required = lookup.get("required", Topic::getRequired, (bean != null) && bean.required()).value();
+		Setting<DataSize> maxPayload = lookup.get("max-payload-size", Topic::getMaxPayloadSize, DEFAULT_MAX_PAYLOAD);
+		if (maxPayload.value().toBytes() < 1 || maxPayload.value().compareTo(MAX_PAYLOAD_LIMIT) > 0) {
+			throw new InvalidStateSyncConfigurationException(maxPayload.property(), maxPayload.value(),
+					"must be between 1B and " + MAX_PAYLOAD_LIMIT);
+		}
+		SyncOptions options = new SyncOptions(retry(lookup), throttling(lookup),
+				positiveOrNull(lookup.get("poll-interval", Topic::getPollInterval, null)),
+				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
+				required);
+		for (StateSyncTopicCustomizer customizer : this.customizers) {
+			options = customizer.customize(topic, options);
+		}
+		return new TopicSettings(topic, resolvedType, options, required, mode,
+				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
+				(int) maxPayload.value().toBytes());
+	}
+
+	private RetryPolicy retry(Lookup lookup) {
+		RetryPolicy defaults = RetryPolicy.DEFAULT;
+		Setting<Integer> maxAttempts = lookup.get("retry.max-attempts", (topic) -> topic.getRetry().getMaxAttempts(),
+				defaults.maxAttempts());
+		if (maxAttempts.value() < 1) {
+			throw new InvalidStateSyncConfigurationException(maxAttempts.property(), maxAttempts.value(),
+					"must be at least 1 (the first attempt counts)");
+		}
+		Setting<Duration> initialDelay = lookup.get("retry.initial-delay",
+				(topic) -> topic.getRetry().getInitialDelay(), defaults.initialDelay());
+		Setting<Double> multiplier = lookup.get("retry.multiplier", (topic) -> topic.getRetry().getMultiplier(),
+				defaults.multiplier());
+		if (!(multiplier.value() >= 1.0) || multiplier.value().isInfinite()) {
+			throw new InvalidStateSyncConfigurationException(multiplier.property(), multiplier.value(),
+					"must be a finite number of at least 1");
+		}
+		Setting<Duration> maxDelay = lookup.get("retry.max-delay", (topic) -> topic.getRetry().getMaxDelay(),
+				defaults.maxDelay());
+		nonNegative(initialDelay);
+		nonNegative(maxDelay);
+		if (maxDelay.value().compareTo(initialDelay.value()) < 0) {
+			throw new InvalidStateSyncConfigurationException(maxDelay.property(), maxDelay.value(),
+					"must not be less than " + initialDelay.property() + " (" + initialDelay.value() + ")");
+		}
+		return new RetryPolicy(maxAttempts.value(), initialDelay.value(), multiplier.value(), maxDelay.value());
+	}
+
+	private Throttling throttling(Lookup lookup) {
+		Setting<Duration> debounce = lookup.get("debounce", Topic::getDebounce, null);
+		Setting<Duration> throttle = lookup.get("throttle", Topic::getThrottle, null);
+		Setting<Boolean> leading = lookup.get("leading", Topic::getLeading, true);
+		Setting<Boolean> trailing = lookup.get("trailing", Topic::getTrailing, true);
+		if (debounce.value() != null) {
+			nonNegative(debounce);
+		}
+		if (throttle.value() != null) {
+			nonNegative(throttle);
+			if (!leading.value() && !trailing.value()) {
+				throw new InvalidStateSyncConfigurationException(trailing.property(), false,
+						"a throttle with neither leading nor trailing edge never refreshes: set " + leading.property()
+								+ " or " + trailing.property() + " to true");
+			}
+		}
+		return new Throttling(debounce.value(), throttle.value(), leading.value(), trailing.value());
+	}
+
+	private static URI validUrl(Setting<URI> url) {
+		URI value = url.value();
+		String scheme = value.getScheme();
+		if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+				|| value.getHost() == null) {
+			throw new InvalidStateSyncConfigurationException(url.property(), value,
+					"must be an absolute http or https URL of the owning service, for example http://pricing:8080");
+		}
+		return value;
+	}
+
+	private static void nonNegative(Setting<Duration> setting) {
+		if (setting.value().isNegative()) {
+			throw new InvalidStateSyncConfigurationException(setting.property(), setting.value(),
+					"must not be negative");
+		}
+	}
+
+	private static Duration positive(Setting<Duration> setting) {
+		if (setting.value().isNegative() || setting.value().isZero()) {
+			throw new InvalidStateSyncConfigurationException(setting.property(), setting.value(), "must be positive");
+		}
+		return setting.value();
+	}
+
+	private static @Nullable Duration positiveOrNull(Setting<Duration> setting) {
+		return (setting.value() != null) ? positive(setting) : null;
+	}
+
+	/**
+	 * A resolved value and the property it came from.
+	 */
+	private record Setting<T>(T value, String property) {
+
+	}
+
+	/**
+	 * Looks a setting up in the topic's group, then in the defaults group.
+	 */
+	private record Lookup(String topic, @Nullable Topic own, Topic defaults) {
+
+		String name(String key) {
+			return "statesync.topics." + this.topic + "." + key;
+		}
+
+		<T> Setting<T> get(String key, Function<Topic, @Nullable T> getter, T fallback) {
+			if (this.own != null) {
+				T value = getter.apply(this.own);
+				if (value != null) {
+					return new Setting<>(value, name(key));
+				}
+			}
+			T value = getter.apply(this.defaults);
+			if (value != null) {
+				return new Setting<>(value, "statesync.defaults." + key);
+			}
+			return new Setting<>(fallback, name(key));
+		}
+
+	}
+
+}

@@ -1,0 +1,142 @@
+package io.github.statesync.boot.autoconfigure;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
+import io.github.statesync.boot.topic.BeanValidationSnapshotValidator;
+import io.github.statesync.boot.topic.EchoingStatePublisher;
+import io.github.statesync.boot.topic.SnapshotValidator;
+import io.github.statesync.boot.topic.StateSyncLifecycle;
+import io.github.statesync.boot.topic.StateSyncTransport;
+import io.github.statesync.boot.topic.SyncedTopicBeanPostProcessor;
+import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.SyncedValueBeanRegistrar;
+import io.github.statesync.boot.topic.TopicSettingsResolver;
+import io.github.statesync.boot.transport.LocalStateSyncTransport;
+import io.github.statesync.core.engine.SyncListener;
+import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.publish.StatePublisher;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.support.ExecutorSubscribableChannel;
+
+/**
+ * Auto-configuration of statesync: finds
+ * {@link io.github.statesync.boot.SyncedTopic @SyncedTopic} beans and configured topics,
+ * and runs a sync handle for each on the transport that
+ * {@link StateSyncRedisAutoConfiguration} (or, without Redis, the in-JVM transport)
+ * provides.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "statesync.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(StateSyncProperties.class)
+@Import(StateSyncAutoConfiguration.BeanValidationConfiguration.class)
+public final class StateSyncAutoConfiguration {
+
+	@Bean
+	static SyncedTopicRegistry syncedTopicRegistry() {
+		return new SyncedTopicRegistry();
+	}
+
+	@Bean
+	static SyncedTopicBeanPostProcessor syncedTopicBeanPostProcessor(ObjectProvider<SyncedTopicRegistry> registry) {
+		return new SyncedTopicBeanPostProcessor(registry.getObject());
+	}
+
+	@Bean
+	static SyncedValueBeanRegistrar syncedValueBeanRegistrar() {
+		return new SyncedValueBeanRegistrar();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SyncScheduler stateSyncScheduler() {
+		return SyncScheduler.shared();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(StateSyncTransport.class)
+	LocalStateSyncTransport localStateSyncTransport(StateSyncProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
+		if (properties.getTransport() == Transport.REDIS) {
+			throw new InvalidStateSyncConfigurationException("statesync.transport", "redis",
+					"the Redis transport needs statesync-redis and spring-boot-data-redis on the classpath and a "
+							+ "RedisConnectionFactory bean (spring.data.redis.*)");
+		}
+		return new LocalStateSyncTransport(new ExecutorSubscribableChannel(), mapper(jsonMapper),
+				nodeId(properties, environment));
+	}
+
+	@Bean
+	PropertiesTopicSettingsResolver stateSyncTopicSettingsResolver(StateSyncProperties properties,
+			ObjectProvider<StateSyncTopicCustomizer> customizers) {
+		PropertiesTopicSettingsResolver resolver = new PropertiesTopicSettingsResolver(properties,
+				customizers.orderedStream().toList());
+		resolver.validateConfiguredTopics();
+		return resolver;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(StatePublisher.class)
+	EchoingStatePublisher statePublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StateSyncLifecycle stateSyncLifecycle(SyncedTopicRegistry registry, TopicSettingsResolver settingsResolver,
+			StateSyncTransport transport, ObjectProvider<RestProviderFactory> restProviders, SyncScheduler scheduler,
+			ObjectProvider<SyncListener> listeners, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<SnapshotValidator> validator, ApplicationEventPublisher events,
+			StateSyncProperties properties) {
+		return new StateSyncLifecycle(registry, settingsResolver, transport, restProviders.getIfAvailable(), scheduler,
+				listeners.orderedStream().toList(), mapper(jsonMapper), validator.getIfUnique(), events,
+				properties.getStartupTimeout());
+	}
+
+	static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
+		return jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+	}
+
+	static String nodeId(StateSyncProperties properties, Environment environment) {
+		if (properties.getNodeId() != null && !properties.getNodeId().isBlank()) {
+			return properties.getNodeId();
+		}
+		byte[] suffix = new byte[3];
+		ThreadLocalRandom.current().nextBytes(suffix);
+		return environment.getProperty("spring.application.name", "statesync") + "-" + HexFormat.of().formatHex(suffix);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.validation.Validator")
+	static class BeanValidationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(jakarta.validation.Validator.class)
+		BeanValidationSnapshotValidator stateSyncSnapshotValidator(
+				ObjectProvider<jakarta.validation.Validator> validator) {
+			return new BeanValidationSnapshotValidator(validator.getObject());
+		}
+
+	}
+
+}

@@ -1,0 +1,460 @@
+package io.github.statesync.boot.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.statesync.boot.ApplyMode;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of statesync. Per-topic settings under {@code statesync.topics.<name>}
+ * override {@code statesync.defaults}; a setting left unset in both takes the default
+ * documented on {@code statesync.defaults}.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+@ConfigurationProperties("statesync")
+public class StateSyncProperties {
+
+	/**
+	 * Whether to enable statesync.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Transport for invalidations and the default snapshot store. Defaults to 'redis'
+	 * when the Redis transport is on the classpath and a Redis connection factory exists,
+	 * else 'local'.
+	 */
+	private @Nullable Transport transport;
+
+	/**
+	 * Id of this node, sent as the source of every invalidation it publishes. Defaults to
+	 * the application name followed by a random suffix.
+	 */
+	private @Nullable String nodeId;
+
+	/**
+	 * Longest time the application start waits for every topic's first snapshot.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Redis transport settings.
+	 */
+	private final Redis redis = new Redis();
+
+	/**
+	 * Settings every topic inherits unless it sets its own.
+	 */
+	@NestedConfigurationProperty
+	private final Topic defaults = new Topic();
+
+	/**
+	 * Per-topic settings, by topic name. A topic listed here without a @SyncedTopic bean
+	 * still syncs, into a SyncedValue of the configured type.
+	 */
+	private final Map<String, Topic> topics = new LinkedHashMap<>();
+
+	/**
+	 * Serving this node's topics over HTTP to services that fetch them with the 'rest'
+	 * provider.
+	 */
+	private final Rest rest = new Rest();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(@Nullable Transport transport) {
+		this.transport = transport;
+	}
+
+	public @Nullable String getNodeId() {
+		return this.nodeId;
+	}
+
+	public void setNodeId(@Nullable String nodeId) {
+		this.nodeId = nodeId;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public Topic getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Topic> getTopics() {
+		return this.topics;
+	}
+
+	public Rest getRest() {
+		return this.rest;
+	}
+
+	/**
+	 * Transports for invalidations.
+	 */
+	public enum Transport {
+
+		/**
+		 * Redis pub/sub for invalidations, Redis for snapshots.
+		 */
+		REDIS,
+
+		/**
+		 * A Spring Messaging channel and an in-memory store inside this JVM (tests,
+		 * single node).
+		 */
+		LOCAL
+
+	}
+
+	/**
+	 * Where a topic fetches its snapshots.
+	 */
+	public enum Provider {
+
+		/**
+		 * The transport's own store (Redis, or in memory for the local transport).
+		 */
+		STORE,
+
+		/**
+		 * The owning service over HTTP, at '{url}/statesync/topics/{topic}'.
+		 */
+		REST
+
+	}
+
+	/**
+	 * Redis transport settings.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of every key and channel statesync uses in Redis.
+		 */
+		private String keyPrefix = "statesync:";
+
+		/**
+		 * Longest time a publish waits for Redis.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(5);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
+		}
+
+	}
+
+	/**
+	 * Serving topics over HTTP.
+	 */
+	public static class Rest {
+
+		/**
+		 * Whether to serve 'GET /statesync/topics/{topic}' with this node's current
+		 * snapshot.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Topics served; empty means every topic this node follows.
+		 */
+		private Set<String> topics = new LinkedHashSet<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Set<String> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(Set<String> topics) {
+			this.topics = topics;
+		}
+
+	}
+
+	/**
+	 * Settings of one topic, or the defaults of all. Unset values inherit.
+	 */
+	public static class Topic {
+
+		/**
+		 * Where the topic fetches its snapshots. Default: 'store'.
+		 */
+		private @Nullable Provider provider;
+
+		/**
+		 * Base URL of the owning service, for the 'rest' provider.
+		 */
+		private @Nullable URI url;
+
+		/**
+		 * Type of the topic's data, for a topic without a @SyncedTopic bean. Default: a
+		 * JSON tree (tools.jackson.databind.JsonNode).
+		 */
+		private @Nullable Class<?> type;
+
+		/**
+		 * How snapshots are applied to the bean. Default: the annotation's, else 'patch'.
+		 */
+		private @Nullable ApplyMode mode;
+
+		/**
+		 * Whether the application fails to start when the topic's first snapshot cannot
+		 * be loaded. Default: the annotation's, else false.
+		 */
+		private @Nullable Boolean required;
+
+		/**
+		 * Silence to wait for after an invalidation before refreshing. Default: none.
+		 */
+		private @Nullable Duration debounce;
+
+		/**
+		 * Minimum interval between refreshes. Default: none.
+		 */
+		private @Nullable Duration throttle;
+
+		/**
+		 * Whether the first invalidation of a throttle window refreshes at once. Default:
+		 * true.
+		 */
+		private @Nullable Boolean leading;
+
+		/**
+		 * Whether a throttle window that saw invalidations refreshes at its end. Default:
+		 * true.
+		 */
+		private @Nullable Boolean trailing;
+
+		/**
+		 * Interval of refreshes whatever the invalidations say, the last safety net.
+		 * Default: none.
+		 */
+		private @Nullable Duration pollInterval;
+
+		/**
+		 * Longest time one fetch may take. Default: 10s.
+		 */
+		private @Nullable Duration fetchTimeout;
+
+		/**
+		 * Largest accepted invalidation or snapshot. Default: 1MB.
+		 */
+		private @Nullable DataSize maxPayloadSize;
+
+		/**
+		 * Retry of failed or lagging fetches.
+		 */
+		private final Retry retry = new Retry();
+
+		public @Nullable Provider getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(@Nullable Provider provider) {
+			this.provider = provider;
+		}
+
+		public @Nullable URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable URI url) {
+			this.url = url;
+		}
+
+		public @Nullable Class<?> getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable Class<?> type) {
+			this.type = type;
+		}
+
+		public @Nullable ApplyMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(@Nullable ApplyMode mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable Boolean getRequired() {
+			return this.required;
+		}
+
+		public void setRequired(@Nullable Boolean required) {
+			this.required = required;
+		}
+
+		public @Nullable Duration getDebounce() {
+			return this.debounce;
+		}
+
+		public void setDebounce(@Nullable Duration debounce) {
+			this.debounce = debounce;
+		}
+
+		public @Nullable Duration getThrottle() {
+			return this.throttle;
+		}
+
+		public void setThrottle(@Nullable Duration throttle) {
+			this.throttle = throttle;
+		}
+
+		public @Nullable Boolean getLeading() {
+			return this.leading;
+		}
+
+		public void setLeading(@Nullable Boolean leading) {
+			this.leading = leading;
+		}
+
+		public @Nullable Boolean getTrailing() {
+			return this.trailing;
+		}
+
+		public void setTrailing(@Nullable Boolean trailing) {
+			this.trailing = trailing;
+		}
+
+		public @Nullable Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(@Nullable Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public @Nullable Duration getFetchTimeout() {
+			return this.fetchTimeout;
+		}
+
+		public void setFetchTimeout(@Nullable Duration fetchTimeout) {
+			this.fetchTimeout = fetchTimeout;
+		}
+
+		public @Nullable DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(@Nullable DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+	}
+
+	/**
+	 * Retry of failed or lagging fetches: exponential back-off with full jitter.
+	 */
+	public static class Retry {
+
+		/**
+		 * Most fetches one refresh makes, the first included. Default: 5.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Delay bound before the second attempt. Default: 100ms.
+		 */
+		private @Nullable Duration initialDelay;
+
+		/**
+		 * Growth of the delay bound per attempt. Default: 2.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * Largest delay bound. Default: 5s.
+		 */
+		private @Nullable Duration maxDelay;
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(@Nullable Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(@Nullable Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+	}
+
+}

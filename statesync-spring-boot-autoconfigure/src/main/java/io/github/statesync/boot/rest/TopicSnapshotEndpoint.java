@@ -1,0 +1,97 @@
+package io.github.statesync.boot.rest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.TopicValue;
+import io.github.statesync.core.protocol.Revision;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Serves this node's current snapshot of a topic at {@code GET /statesync/topics/{topic}}
+ * as {@code {"revision":"N","data":...}}, with {@code ETag: "N"} and
+ * {@code 304 Not Modified} when {@code If-None-Match} names the current revision. Unknown
+ * or not-served topics, and topics without a snapshot yet, answer {@code 404}.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class TopicSnapshotEndpoint {
+
+	/** The path, with the topic as its one variable. */
+	public static final String PATH = "/statesync/topics/{topic}";
+
+	private final SyncedTopicRegistry registry;
+
+	private final JsonMapper mapper;
+
+	private final Set<String> servedTopics;
+
+	/**
+	 * Create the endpoint.
+	 * @param registry the topics
+	 * @param mapper writes the data
+	 * @param servedTopics the topics served, empty for all
+	 */
+	public TopicSnapshotEndpoint(SyncedTopicRegistry registry, JsonMapper mapper, Set<String> servedTopics) {
+		this.registry = registry;
+		this.mapper = mapper;
+		this.servedTopics = Set.copyOf(servedTopics);
+	}
+
+	/**
+	 * Return the route.
+	 * @return the router function
+	 */
+	public RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route().GET(PATH, this::get).build();
+	}
+
+	static String etag(Revision revision) {
+		return "\"" + revision + "\"";
+	}
+
+	private ServerResponse get(ServerRequest request) {
+		String topic = request.pathVariable("topic");
+		if ((!this.servedTopics.isEmpty() && !this.servedTopics.contains(topic))
+				|| !this.registry.topics().contains(topic)) {
+			return notFound("topic '" + topic + "' is not served here");
+		}
+		TopicValue<?> value = this.registry.value(topic);
+		Object data = value.get();
+		Revision revision = value.revision();
+		if (data == null || (revision.equals(Revision.ZERO) && this.registry.handle(topic) != null
+				&& !this.registry.handle(topic).hasSnapshot())) {
+			return notFound("topic '" + topic + "' has no snapshot yet");
+		}
+		String etag = etag(revision);
+		String ifNoneMatch = request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH);
+		if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals(revision.toString()))) {
+			return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+		}
+		Map<String, Object> envelope = new LinkedHashMap<>();
+		envelope.put("revision", revision.toString());
+		envelope.put("data", this.mapper.valueToTree(data));
+		return ServerResponse.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.eTag(etag)
+			.body(this.mapper.writeValueAsBytes(envelope));
+	}
+
+	private ServerResponse notFound(String message) {
+		return ServerResponse.status(HttpStatus.NOT_FOUND)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(this.mapper.writeValueAsBytes(Map.of("error", message)));
+	}
+
+}

@@ -1,0 +1,221 @@
+package io.github.statesync.boot.topic;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncListener;
+import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.spi.SnapshotProvider;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts a sync handle for every topic before the web server accepts requests, and stops
+ * them after it stopped. Start waits, at most the startup timeout, for every topic's
+ * first snapshot; a required topic without one fails the start, the others start on their
+ * defaults and keep trying.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class StateSyncLifecycle implements SmartLifecycle {
+
+	/**
+	 * The phase: {@code SmartLifecycle.DEFAULT_PHASE - 4096}, below the web server's
+	 * start/stop phase ({@code DEFAULT_PHASE - 2048}), so topics start before it and stop
+	 * after it.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Logger logger = LoggerFactory.getLogger(StateSyncLifecycle.class);
+
+	private final SyncedTopicRegistry registry;
+
+	private final TopicSettingsResolver settingsResolver;
+
+	private final StateSyncTransport transport;
+
+	private final @Nullable Function<TopicSettings, SnapshotProvider<JsonNode>> restProviders;
+
+	private final SyncScheduler scheduler;
+
+	private final List<SyncListener> listeners;
+
+	private final JsonMapper mapper;
+
+	private final @Nullable SnapshotValidator validator;
+
+	private final ApplicationEventPublisher events;
+
+	private final Duration startupTimeout;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	/**
+	 * Create the lifecycle.
+	 * @param registry the topics
+	 * @param settingsResolver resolves each topic's settings
+	 * @param transport the transport
+	 * @param restProviders makes providers for topics fetched over HTTP, or {@code null}
+	 * if HTTP is not available
+	 * @param scheduler the scheduler every handle shares
+	 * @param listeners observers of every handle
+	 * @param mapper binds snapshots to beans
+	 * @param validator validates candidate states, or {@code null}
+	 * @param events publishes {@link io.github.statesync.boot.StateSyncAppliedEvent}
+	 * @param startupTimeout how long start waits for first snapshots
+	 */
+	public StateSyncLifecycle(SyncedTopicRegistry registry, TopicSettingsResolver settingsResolver,
+			StateSyncTransport transport, @Nullable Function<TopicSettings, SnapshotProvider<JsonNode>> restProviders,
+			SyncScheduler scheduler, List<SyncListener> listeners, JsonMapper mapper,
+			@Nullable SnapshotValidator validator, ApplicationEventPublisher events, Duration startupTimeout) {
+		this.registry = registry;
+		this.settingsResolver = settingsResolver;
+		this.transport = transport;
+		this.restProviders = restProviders;
+		this.scheduler = scheduler;
+		this.listeners = List.copyOf(listeners);
+		this.mapper = mapper;
+		this.validator = validator;
+		this.events = events;
+		this.startupTimeout = startupTimeout;
+	}
+
+	@Override
+	public void start() {
+		if (!this.running.compareAndSet(false, true)) {
+			return;
+		}
+		long started = System.nanoTime();
+		Set<String> topics = new LinkedHashSet<>();
+		this.registry.beanTopics().forEach((bean) -> topics.add(bean.topic()));
+		topics.addAll(this.settingsResolver.configuredTopics());
+		Map<String, TopicSettings> settings = new LinkedHashMap<>();
+		for (String topic : topics) {
+			settings.put(topic, this.settingsResolver.resolve(topic, this.registry.beanTopic(topic)));
+		}
+		Map<SyncHandle<JsonNode>, CompletableFuture<Void>> starts = new LinkedHashMap<>();
+		for (TopicSettings topic : settings.values()) {
+			SyncHandle<JsonNode> handle = createHandle(topic);
+			this.registry.registerHandle(handle);
+			starts.put(handle, handle.start());
+		}
+		awaitQuietly(starts.values());
+		List<String> missing = new ArrayList<>();
+		StringBuilder details = new StringBuilder();
+		for (Map.Entry<SyncHandle<JsonNode>, CompletableFuture<Void>> entry : starts.entrySet()) {
+			SyncHandle<JsonNode> handle = entry.getKey();
+			if (settings.get(handle.topic()).required() && !handle.hasSnapshot()) {
+				missing.add(handle.topic());
+				details.append(System.lineSeparator())
+					.append("  - '")
+					.append(handle.topic())
+					.append("': ")
+					.append(reason(entry.getValue()));
+			}
+		}
+		if (!missing.isEmpty()) {
+			stop();
+			throw new StateSyncStartupException(missing,
+					"Required statesync topics have no snapshot after start-up:" + details);
+		}
+		long withSnapshot = starts.keySet().stream().filter(SyncHandle::hasSnapshot).count();
+		logger.info("Started statesync on transport '{}': {} topics, {} with a snapshot, in {} ms",
+				this.transport.name(), starts.size(), withSnapshot,
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+	}
+
+	private SyncHandle<JsonNode> createHandle(TopicSettings settings) {
+		SnapshotProvider<JsonNode> provider;
+		if (settings.restUrl() != null) {
+			if (this.restProviders == null) {
+				throw new IllegalStateException("Topic '" + settings.topic()
+						+ "' fetches over HTTP but no RestClient is available: add spring-boot-starter-restclient");
+			}
+			provider = this.restProviders.apply(settings);
+		}
+		else {
+			provider = this.transport.provider(settings);
+		}
+		TopicApplier applier = new TopicApplier(settings, this.registry.value(settings.topic()),
+				this.registry.beanTopic(settings.topic()) != null, this.mapper, this.validator, this.events);
+		SyncHandle.Builder<JsonNode> builder = SyncHandle
+			.builder(settings.topic(), this.transport.subscriber(), provider, applier)
+			.options(settings.options().withFailStartOnError(settings.required()))
+			.scheduler(this.scheduler);
+		this.listeners.forEach(builder::listener);
+		return builder.build();
+	}
+
+	private void awaitQuietly(Iterable<CompletableFuture<Void>> starts) {
+		List<CompletableFuture<Void>> all = new ArrayList<>();
+		starts.forEach(all::add);
+		try {
+			CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+				.get(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// each topic's outcome is read from its own future and handle
+		}
+	}
+
+	private String reason(CompletableFuture<Void> start) {
+		if (!start.isDone()) {
+			return "no snapshot within the startup timeout of " + this.startupTimeout.toMillis() + " ms";
+		}
+		if (start.isCompletedExceptionally()) {
+			try {
+				start.join();
+			}
+			catch (RuntimeException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				return cause.toString();
+			}
+		}
+		return "the source holds no snapshot yet (publish one first, or make the topic not required)";
+	}
+
+	@Override
+	public void stop() {
+		if (!this.running.compareAndSet(true, false)) {
+			return;
+		}
+		for (SyncHandle<JsonNode> handle : this.registry.handles()) {
+			handle.stop();
+			this.registry.removeHandle(handle);
+		}
+		logger.info("Stopped statesync");
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running.get();
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

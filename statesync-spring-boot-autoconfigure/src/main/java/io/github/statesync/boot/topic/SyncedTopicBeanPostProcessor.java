@@ -1,0 +1,96 @@
+package io.github.statesync.boot.topic;
+
+import java.lang.reflect.Modifier;
+
+import io.github.statesync.boot.SyncedTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.target.HotSwappableTargetSource;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Registers every {@code @SyncedTopic} bean (annotated class or {@code @Bean} method)
+ * with the {@link SyncedTopicRegistry} and hands out a class proxy backed by a
+ * hot-swappable target instead of the bean, so injection points see each new snapshot.
+ * Beans whose class cannot be proxied (final classes, records) stay as they are; their
+ * updates reach {@link io.github.statesync.boot.SyncedValue} only.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncedTopicBeanPostProcessor.class);
+
+	private final SyncedTopicRegistry registry;
+
+	private ConfigurableListableBeanFactory beanFactory;
+
+	/**
+	 * Create a post-processor.
+	 * @param registry where topics are registered
+	 */
+	public SyncedTopicBeanPostProcessor(SyncedTopicRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		MergedAnnotation<SyncedTopic> annotation = findAnnotation(bean, beanName);
+		if (!annotation.isPresent()) {
+			return bean;
+		}
+		Class<?> type = ClassUtils.getUserClass(bean);
+		BeanTopic topic = BeanTopic.of(annotation, beanName, type);
+		this.registry.registerBean(topic);
+		@SuppressWarnings("unchecked")
+		TopicValue<Object> value = (TopicValue<Object>) this.registry.value(topic.topic());
+		if (AopUtils.isAopProxy(bean) || Modifier.isFinal(type.getModifiers())) {
+			logger.info(
+					"Bean '{}' of type {} cannot be updated in place for topic '{}' (final, a record, or "
+							+ "already proxied): inject SyncedValue<{}> to read its snapshots",
+					beanName, type.getName(), topic.topic(), type.getSimpleName());
+			value.initialize(bean, null);
+			return bean;
+		}
+		HotSwappableTargetSource targetSource = new HotSwappableTargetSource(bean);
+		value.initialize(bean, targetSource);
+		ProxyFactory proxyFactory = new ProxyFactory();
+		proxyFactory.setTargetSource(targetSource);
+		proxyFactory.setProxyTargetClass(true);
+		return proxyFactory.getProxy(type.getClassLoader());
+	}
+
+	private MergedAnnotation<SyncedTopic> findAnnotation(Object bean, String beanName) {
+		// the @Bean method's annotation is the more specific one, so it wins over the
+		// class's
+		if (this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
+				&& this.beanFactory.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition definition
+				&& definition.getResolvedFactoryMethod() != null) {
+			MergedAnnotation<SyncedTopic> onMethod = MergedAnnotations.from(definition.getResolvedFactoryMethod())
+				.get(SyncedTopic.class);
+			if (onMethod.isPresent()) {
+				return onMethod;
+			}
+		}
+		return MergedAnnotations.from(ClassUtils.getUserClass(bean), MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+			.get(SyncedTopic.class);
+	}
+
+}

@@ -1,0 +1,95 @@
+package io.github.statesync.boot.topic;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.statesync.core.engine.SyncHandle;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every topic this application follows: its current value, the bean it came from and,
+ * once started, its sync handle.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class SyncedTopicRegistry {
+
+	private final Map<String, TopicValue<?>> values = new ConcurrentHashMap<>();
+
+	private final Map<String, BeanTopic> beans = new ConcurrentHashMap<>();
+
+	private final Map<String, SyncHandle<JsonNode>> handles = new ConcurrentHashMap<>();
+
+	/**
+	 * Return the value of a topic, creating it empty on first use.
+	 * @param topic the topic
+	 * @return the value
+	 */
+	public TopicValue<?> value(String topic) {
+		return this.values.computeIfAbsent(topic, TopicValue::new);
+	}
+
+	/**
+	 * Return the sync handle of a topic.
+	 * @param topic the topic
+	 * @return the handle, or {@code null} if the topic is unknown or not started
+	 */
+	public @Nullable SyncHandle<JsonNode> handle(String topic) {
+		return this.handles.get(topic);
+	}
+
+	/**
+	 * Return the handles of every started topic.
+	 * @return the handles
+	 */
+	public Collection<SyncHandle<JsonNode>> handles() {
+		return List.copyOf(this.handles.values());
+	}
+
+	/**
+	 * Return the topics declared by beans.
+	 * @return the bean topics
+	 */
+	public Collection<BeanTopic> beanTopics() {
+		return List.copyOf(this.beans.values());
+	}
+
+	/**
+	 * Return the bean that declared a topic.
+	 * @param topic the topic
+	 * @return the bean topic, or {@code null}
+	 */
+	public @Nullable BeanTopic beanTopic(String topic) {
+		return this.beans.get(topic);
+	}
+
+	/**
+	 * Return every known topic.
+	 * @return the topic names
+	 */
+	public Set<String> topics() {
+		return Set.copyOf(this.values.keySet());
+	}
+
+	void registerBean(BeanTopic bean) {
+		BeanTopic existing = this.beans.putIfAbsent(bean.topic(), bean);
+		if (existing != null && !existing.beanName().equals(bean.beanName())) {
+			throw new IllegalStateException("Topic '" + bean.topic() + "' is declared by two @SyncedTopic beans, '"
+					+ existing.beanName() + "' and '" + bean.beanName() + "'; a topic can sync into one bean only");
+		}
+	}
+
+	void registerHandle(SyncHandle<JsonNode> handle) {
+		this.handles.put(handle.topic(), handle);
+	}
+
+	void removeHandle(SyncHandle<JsonNode> handle) {
+		this.handles.remove(handle.topic(), handle);
+	}
+
+}

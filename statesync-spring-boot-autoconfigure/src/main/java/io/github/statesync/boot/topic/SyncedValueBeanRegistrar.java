@@ -1,0 +1,109 @@
+package io.github.statesync.boot.topic;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.statesync.boot.SyncedTopic;
+import io.github.statesync.boot.SyncedValue;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.MethodMetadata;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Registers a {@code SyncedValue<T>} bean, qualified by the topic name, for every
+ * {@code @SyncedTopic} bean and for every topic configured under {@code statesync.topics}
+ * without one (typed by {@code statesync.topics.<name>.type}, a JSON tree by default).
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+
+	/** Prefix of the names of the registered {@code SyncedValue} beans. */
+	public static final String BEAN_NAME_PREFIX = "statesync.syncedValue.";
+
+	private @Nullable Environment environment;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+		ClassLoader classLoader = (registry instanceof org.springframework.beans.factory.config.ConfigurableBeanFactory factory)
+				? factory.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
+		Map<String, Class<?>> topics = new LinkedHashMap<>();
+		for (String beanName : registry.getBeanDefinitionNames()) {
+			BeanDefinition definition = registry.getBeanDefinition(beanName);
+			MergedAnnotation<SyncedTopic> annotation = MergedAnnotation.missing();
+			String typeName = null;
+			if (definition instanceof AnnotatedBeanDefinition annotated) {
+				MethodMetadata factoryMethod = annotated.getFactoryMethodMetadata();
+				if (factoryMethod != null) {
+					// as in SyncedTopicBeanPostProcessor: the method's annotation wins
+					// over the class's
+					annotation = factoryMethod.getAnnotations().get(SyncedTopic.class);
+					typeName = factoryMethod.getReturnTypeName();
+					if (!annotation.isPresent()) {
+						annotation = MergedAnnotations
+							.from(ClassUtils.resolveClassName(typeName, classLoader),
+									MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+							.get(SyncedTopic.class);
+					}
+				}
+				else {
+					annotation = annotated.getMetadata().getAnnotations().get(SyncedTopic.class);
+					typeName = annotated.getMetadata().getClassName();
+				}
+			}
+			else if (definition.getBeanClassName() != null) {
+				Class<?> beanClass = ClassUtils.resolveClassName(definition.getBeanClassName(), classLoader);
+				annotation = MergedAnnotations.from(beanClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+					.get(SyncedTopic.class);
+				typeName = beanClass.getName();
+			}
+			if (annotation.isPresent() && typeName != null) {
+				topics.put(BeanTopic.topicName(annotation, beanName),
+						ClassUtils.resolveClassName(typeName, classLoader));
+			}
+		}
+		if (this.environment != null) {
+			Binder.get(this.environment)
+				.bind("statesync.topics", Bindable.mapOf(String.class, Object.class))
+				.orElse(Map.of())
+				.forEach((topic, settings) -> topics.putIfAbsent(topic, configuredType(settings, classLoader)));
+		}
+		BeanFactory beanFactory = (BeanFactory) registry;
+		topics.forEach((topic, type) -> {
+			RootBeanDefinition definition = new RootBeanDefinition(SyncedValue.class);
+			definition.setTargetType(ResolvableType.forClassWithGenerics(SyncedValue.class, type));
+			definition.setInstanceSupplier(() -> beanFactory.getBean(SyncedTopicRegistry.class).value(topic));
+			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, topic));
+			registry.registerBeanDefinition(BEAN_NAME_PREFIX + topic, definition);
+		});
+	}
+
+	private static Class<?> configuredType(Object settings, @Nullable ClassLoader classLoader) {
+		Object type = (settings instanceof Map<?, ?> map) ? map.get("type") : null;
+		return (type != null) ? ClassUtils.resolveClassName(type.toString().trim(), classLoader) : JsonNode.class;
+	}
+
+}

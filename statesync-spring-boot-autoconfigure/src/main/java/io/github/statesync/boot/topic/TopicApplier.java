@@ -1,0 +1,123 @@
+package io.github.statesync.boot.topic;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.github.statesync.boot.ApplyMode;
+import io.github.statesync.boot.StateSyncAppliedEvent;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SnapshotApplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Validate, then swap: binds a snapshot into a new object of the topic's type, validates
+ * it, and only then makes it current. A snapshot that does not bind or validate throws,
+ * so the engine reports it (phase {@code APPLY}) and the last good state stays. After a
+ * swap an {@link StateSyncAppliedEvent} is published.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+final class TopicApplier implements SnapshotApplier<JsonNode> {
+
+	private static final Logger logger = LoggerFactory.getLogger(TopicApplier.class);
+
+	private final TopicSettings settings;
+
+	private final TopicValue<Object> value;
+
+	private final boolean bean;
+
+	private final JsonMapper mapper;
+
+	private final @Nullable SnapshotValidator validator;
+
+	private final ApplicationEventPublisher events;
+
+	@SuppressWarnings("unchecked")
+	TopicApplier(TopicSettings settings, TopicValue<?> value, boolean bean, JsonMapper mapper,
+			@Nullable SnapshotValidator validator, ApplicationEventPublisher events) {
+		this.settings = settings;
+		this.value = (TopicValue<Object>) value;
+		this.bean = bean;
+		this.mapper = mapper;
+		this.validator = validator;
+		this.events = events;
+	}
+
+	@Override
+	public void apply(SnapshotEnvelope<JsonNode> snapshot) {
+		Object previous = this.value.get();
+		Revision previousRevision = this.value.revision();
+		Object candidate = bind(snapshot.data(), previous);
+		if (this.validator != null) {
+			this.validator.validate(this.settings.topic(), candidate);
+		}
+		this.value.swap(snapshot.revision(), candidate);
+		try {
+			this.events.publishEvent(new StateSyncAppliedEvent(this, this.settings.topic(), previousRevision,
+					snapshot.revision(), previous, candidate));
+		}
+		catch (RuntimeException ex) {
+			// the snapshot is applied; a failing listener must not undo or repeat it
+			logger.warn("A listener of StateSyncAppliedEvent for topic '{}' failed: {}", this.settings.topic(),
+					ex.toString());
+		}
+	}
+
+	private Object bind(JsonNode data, @Nullable Object current) {
+		Class<?> type = this.settings.type();
+		try {
+			if (!this.bean || current == null) {
+				return (type == JsonNode.class) ? data.deepCopy() : this.mapper.treeToValue(data, type);
+			}
+			if (!data.isObject()) {
+				throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic()
+						+ "' must be a JSON object to bind to " + type.getName() + ", was " + data.getNodeType());
+			}
+			ObjectNode merged = this.mapper.valueToTree(current);
+			ObjectNode defaults = (this.settings.mode() == ApplyMode.REPLACE)
+					? this.mapper.valueToTree(this.value.defaults()) : null;
+			Set<String> keys = new LinkedHashSet<>(merged.propertyNames());
+			keys.addAll(data.propertyNames());
+			for (String key : keys) {
+				if (!isSynced(key)) {
+					continue;
+				}
+				JsonNode incoming = data.get(key);
+				if (incoming != null) {
+					merged.set(key, incoming);
+				}
+				else if (defaults != null) {
+					JsonNode fallback = defaults.get(key);
+					if (fallback != null) {
+						merged.set(key, fallback);
+					}
+					else {
+						merged.remove(key);
+					}
+				}
+			}
+			return this.mapper.treeToValue(merged, type);
+		}
+		catch (JacksonException ex) {
+			throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic() + "' does not bind to "
+					+ type.getName() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private boolean isSynced(String key) {
+		return (this.settings.pickKeys().isEmpty() || this.settings.pickKeys().contains(key))
+				&& !this.settings.omitKeys().contains(key);
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.github.statesync.boot.topic;
+
+import java.net.URI;
+import java.util.Set;
+
+import io.github.statesync.boot.ApplyMode;
+import io.github.statesync.core.engine.SyncOptions;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything that decides how one topic syncs, resolved from the annotation, the
+ * properties and the customizers, and validated.
+ *
+ * @param topic the topic
+ * @param type the type of the topic's state
+ * @param options the engine options
+ * @param required whether start-up needs the first snapshot
+ * @param mode how snapshots are applied to a bean
+ * @param pickKeys the only properties to sync, empty for all
+ * @param omitKeys the properties never to sync
+ * @param restUrl the owning service's base URL when snapshots come over HTTP, else
+ * {@code null}
+ * @param maxPayloadBytes the largest accepted payload
+ * @author statesync
+ * @since 0.1.0
+ */
+public record TopicSettings(String topic, Class<?> type, SyncOptions options, boolean required, ApplyMode mode,
+		Set<String> pickKeys, Set<String> omitKeys, @Nullable URI restUrl, int maxPayloadBytes) {
+
+}

@@ -1,0 +1,83 @@
+package io.github.statesync.boot.topic;
+
+import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.core.protocol.Revision;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.target.HotSwappableTargetSource;
+
+/**
+ * The current state of one topic: an immutable snapshot object and its revision, swapped
+ * atomically, and the target source behind the bean's proxy when there is one.
+ *
+ * @param <T> the type of the state
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class TopicValue<T> implements SyncedValue<T> {
+
+	private final String topic;
+
+	private volatile State<T> state = new State<>(Revision.ZERO, null);
+
+	private volatile @Nullable T defaults;
+
+	private volatile @Nullable HotSwappableTargetSource targetSource;
+
+	TopicValue(String topic) {
+		this.topic = topic;
+	}
+
+	@Override
+	public @Nullable T get() {
+		return this.state.value;
+	}
+
+	@Override
+	public Revision revision() {
+		return this.state.revision;
+	}
+
+	@Override
+	public String topic() {
+		return this.topic;
+	}
+
+	/**
+	 * Return the bean's initial state, the defaults of
+	 * {@link io.github.statesync.boot.ApplyMode#REPLACE}.
+	 * @return the defaults, {@code null} for a topic without a bean
+	 */
+	@Nullable T defaults() {
+		return this.defaults;
+	}
+
+	void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
+		this.defaults = defaults;
+		this.targetSource = targetSource;
+		this.state = new State<>(Revision.ZERO, defaults);
+	}
+
+	/**
+	 * Make a new snapshot current. Called by one applier thread per topic at a time.
+	 * @param revision its revision
+	 * @param value the new state, never mutated afterwards
+	 */
+	void swap(Revision revision, T value) {
+		HotSwappableTargetSource target = this.targetSource;
+		if (target != null) {
+			target.swap(value);
+		}
+		this.state = new State<>(revision, value);
+	}
+
+	@Override
+	public String toString() {
+		return "SyncedValue[topic=" + this.topic + ", revision=" + revision() + "]";
+	}
+
+	private record State<T>(Revision revision, @Nullable T value) {
+
+	}
+
+}

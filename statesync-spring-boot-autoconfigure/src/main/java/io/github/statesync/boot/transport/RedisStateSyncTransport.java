@@ -1,0 +1,97 @@
+package io.github.statesync.boot.transport;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.statesync.boot.topic.StateSyncTransport;
+import io.github.statesync.boot.topic.TopicSettings;
+import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.core.spi.InvalidationSubscriber;
+import io.github.statesync.core.spi.SnapshotProvider;
+import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.redis.RedisInvalidationSubscriber;
+import io.github.statesync.redis.RedisSnapshotStore;
+import io.github.statesync.redis.RedisTopicKeys;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Redis pub/sub for invalidations (one connection for every topic) and Redis for
+ * snapshots.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class RedisStateSyncTransport implements StateSyncTransport {
+
+	private final RedisInvalidationSubscriber subscriber;
+
+	private final RedisSnapshotStore store;
+
+	private final JsonMapper mapper;
+
+	private final int maxNestingDepth;
+
+	private final Map<Integer, JacksonSyncCodec> codecs = new ConcurrentHashMap<>();
+
+	/**
+	 * Create the transport and start its pub/sub listener container.
+	 * @param connectionFactory the Redis connections (must also be reactive, as Lettuce's
+	 * is)
+	 * @param mapper the mapper for snapshot data
+	 * @param keys where topics live
+	 * @param nodeId this node's id, or {@code null}
+	 * @param maxPayloadBytes the default payload limit
+	 * @param maxNestingDepth the deepest accepted JSON nesting
+	 * @param publishTimeout how long a publish waits for Redis
+	 */
+	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
+			@Nullable String nodeId, int maxPayloadBytes, int maxNestingDepth, Duration publishTimeout) {
+		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
+			throw new IllegalArgumentException(
+					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
+							+ connectionFactory.getClass().getName());
+		}
+		this.mapper = mapper;
+		this.maxNestingDepth = maxNestingDepth;
+		JacksonSyncCodec codec = codec(maxPayloadBytes);
+		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
+		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout);
+	}
+
+	private JacksonSyncCodec codec(int maxPayloadBytes) {
+		return this.codecs.computeIfAbsent(maxPayloadBytes,
+				(limit) -> new JacksonSyncCodec(this.mapper, limit, this.maxNestingDepth));
+	}
+
+	@Override
+	public String name() {
+		return "redis";
+	}
+
+	@Override
+	public InvalidationSubscriber subscriber() {
+		return this.subscriber;
+	}
+
+	@Override
+	public StatePublisher publisher() {
+		return this.store;
+	}
+
+	@Override
+	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
+		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()));
+	}
+
+	@Override
+	public void close() {
+		this.subscriber.close();
+	}
+
+}
