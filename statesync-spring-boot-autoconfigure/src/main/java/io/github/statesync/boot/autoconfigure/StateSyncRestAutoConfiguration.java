@@ -19,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -59,7 +58,6 @@ public final class StateSyncRestAutoConfiguration {
 	static class EndpointConfiguration {
 
 		@Bean
-		@ConditionalOnBean(SyncedTopicRegistry.class)
 		RouterFunction<ServerResponse> stateSyncTopicRoutes(SyncedTopicRegistry registry,
 				ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
 			return new TopicSnapshotEndpoint(registry, StateSyncAutoConfiguration.mapper(jsonMapper),

@@ -1,0 +1,93 @@
+package io.github.statesync.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
+import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.transport.RedisStateSyncTransport;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.publish.PublishResult;
+import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.test.redis.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class StateSyncRedisIntegrationTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+				StateSyncAutoConfiguration.class, StateSyncRedisAutoConfiguration.class,
+				StateSyncRestAutoConfiguration.class))
+		.withUserConfiguration(TestTopics.SettingsConfiguration.class);
+
+	private ApplicationContextRunner node() {
+		return this.runner.withPropertyValues("spring.data.redis.port=" + redis.server().port());
+	}
+
+	@Test
+	void twoApplicationsSyncABeanThroughRedisWithZeroConfiguration() {
+		node().run((a) -> node().run((b) -> {
+			assertThat(a).hasSingleBean(RedisStateSyncTransport.class);
+			Settings onA = a.getBean(Settings.class);
+			Settings onB = b.getBean(Settings.class);
+			Revision revision = a.getBean(StatePublisher.class)
+				.publish("settings", Map.of("theme", "dark", "maxUploadMb", 25, "features", Map.of("beta", true)));
+			assertThat(onA.getTheme()).as("read your writes").isEqualTo("dark");
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(onB.getTheme()).isEqualTo("dark"));
+			assertThat(onB.getMaxUploadMb()).isEqualTo(25);
+			assertThat(onB.getFeatures()).containsEntry("beta", true);
+			assertThat(b.getBean(SyncedTopicRegistry.class).handle("settings").localRevision()).isEqualTo(revision);
+		}));
+	}
+
+	@Test
+	void compareAndSetThroughThePublisherDetectsConflicts() {
+		node().run((a) -> {
+			StatePublisher publisher = a.getBean(StatePublisher.class);
+			PublishResult first = publisher.publishIfCurrent("settings", Revision.ZERO, Map.of("theme", "dark"));
+			PublishResult conflict = publisher.publishIfCurrent("settings", Revision.ZERO, Map.of("theme", "blue"));
+			assertThat(first.published()).isTrue();
+			assertThat(conflict).isEqualTo(new PublishResult(false, first.revision()));
+			assertThat(a.getBean(Settings.class).getTheme()).isEqualTo("dark");
+		});
+	}
+
+	@Test
+	void requiredTopicStartsOnTheStoredSnapshot() {
+		node().run((writer) -> {
+			writer.getBean(StatePublisher.class).publish("settings", Map.of("theme", "stored"));
+			node().withPropertyValues("statesync.topics.settings.required=true").run((reader) -> {
+				assertThat(reader).hasNotFailed();
+				assertThat(reader.getBean(Settings.class).getTheme()).isEqualTo("stored");
+			});
+		});
+	}
+
+	@Test
+	void requiredTopicFailsStartupWhenRedisIsDown() {
+		int port = redis.server().port();
+		redis.server().stop();
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + port, "statesync.topics.settings.required=true",
+					"statesync.startup-timeout=3s", "statesync.topics.settings.retry.max-attempts=2",
+					"spring.data.redis.timeout=500ms")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new StateSyncFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+					.contains("'settings'");
+			});
+	}
+
+}

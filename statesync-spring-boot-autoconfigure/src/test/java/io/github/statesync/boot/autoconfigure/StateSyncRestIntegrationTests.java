@@ -1,0 +1,100 @@
+package io.github.statesync.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
+import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.test.redis.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class StateSyncRestIntegrationTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	@Test
+	void oneApplicationServesATopicOverHttpAndAnotherFetchesIt() {
+		try (ConfigurableApplicationContext owner = new SpringApplicationBuilder(OwnerApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.properties("server.port=0", "spring.data.redis.port=" + redis.server().port(),
+					"statesync.rest.enabled=true")
+			.run()) {
+			int port = ((WebServerApplicationContext) owner).getWebServer().getPort();
+			Revision revision = owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
+			RestClient http = RestClient.create("http://localhost:" + port);
+			ResponseEntity<String> served = http.get()
+				.uri("/statesync/topics/settings")
+				.retrieve()
+				.toEntity(String.class);
+			assertThat(served.getHeaders().getETag()).isEqualTo("\"" + revision + "\"");
+			assertThat(served.getBody()).startsWith("{\"revision\":\"" + revision + "\",\"data\":{")
+				.contains("\"theme\":\"dark\"");
+			ResponseEntity<String> unchanged = http.get()
+				.uri("/statesync/topics/settings")
+				.header(HttpHeaders.IF_NONE_MATCH, "\"" + revision + "\"")
+				.retrieve()
+				.toEntity(String.class);
+			assertThat(unchanged.getStatusCode()).isEqualTo(HttpStatus.NOT_MODIFIED);
+			HttpStatusCode unknown = http.get()
+				.uri("/statesync/topics/unknown")
+				.exchange((request, response) -> response.getStatusCode());
+			assertThat(unknown).isEqualTo(HttpStatus.NOT_FOUND);
+
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+						JacksonAutoConfiguration.class, StateSyncAutoConfiguration.class,
+						StateSyncRedisAutoConfiguration.class, StateSyncRestAutoConfiguration.class))
+				.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+				.withPropertyValues("spring.data.redis.port=" + redis.server().port(),
+						"statesync.topics.settings.url=http://localhost:" + port,
+						"statesync.topics.settings.required=true")
+				.run((fetcher) -> {
+					Settings settings = fetcher.getBean(Settings.class);
+					assertThat(settings.getTheme()).as("first snapshot over HTTP").isEqualTo("dark");
+					Revision next = owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "blue"));
+					await().atMost(Duration.ofSeconds(10))
+						.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("blue"));
+					SyncHandle<JsonNode> handle = fetcher.getBean(SyncedTopicRegistry.class).handle("settings");
+					assertThat(handle.localRevision()).isEqualTo(next);
+					// nothing changed: the owner answers 304 and the refresh applies
+					// nothing
+					handle.refresh().join();
+					assertThat(handle.localRevision()).isEqualTo(next);
+				});
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(TestTopics.SettingsConfiguration.class)
+	static class OwnerApplication {
+
+	}
+
+}
