@@ -37,4 +37,23 @@ public interface SyncedValue<T> extends Supplier<T> {
 	 */
 	String topic();
 
+	/**
+	 * Return the current state together with its revision, read atomically (calling
+	 * {@link #revision()} and {@link #get()} one after the other may straddle an apply).
+	 * @return the current snapshot
+	 */
+	Snapshot<T> snapshot();
+
+	/**
+	 * A state and its revision.
+	 *
+	 * @param <T> the type of the state
+	 * @param revision the revision
+	 * @param value the state, {@code null} only for a topic without a bean before its
+	 * first snapshot
+	 */
+	record Snapshot<T>(Revision revision, @Nullable T value) {
+
+	}
+
 }

@@ -18,7 +18,7 @@ public final class TopicValue<T> implements SyncedValue<T> {
 
 	private final String topic;
 
-	private volatile State<T> state = new State<>(Revision.ZERO, null);
+	private volatile Snapshot<T> state = new Snapshot<>(Revision.ZERO, null);
 
 	private volatile @Nullable T defaults;
 
@@ -30,12 +30,12 @@ public final class TopicValue<T> implements SyncedValue<T> {
 
 	@Override
 	public @Nullable T get() {
-		return this.state.value;
+		return this.state.value();
 	}
 
 	@Override
 	public Revision revision() {
-		return this.state.revision;
+		return this.state.revision();
 	}
 
 	@Override
@@ -55,7 +55,7 @@ public final class TopicValue<T> implements SyncedValue<T> {
 	void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
 		this.defaults = defaults;
 		this.targetSource = targetSource;
-		this.state = new State<>(Revision.ZERO, defaults);
+		this.state = new Snapshot<>(Revision.ZERO, defaults);
 	}
 
 	/**
@@ -68,16 +68,17 @@ public final class TopicValue<T> implements SyncedValue<T> {
 		if (target != null) {
 			target.swap(value);
 		}
-		this.state = new State<>(revision, value);
+		this.state = new Snapshot<>(revision, value);
+	}
+
+	@Override
+	public Snapshot<T> snapshot() {
+		return this.state;
 	}
 
 	@Override
 	public String toString() {
 		return "SyncedValue[topic=" + this.topic + ", revision=" + revision() + "]";
-	}
-
-	private record State<T>(Revision revision, @Nullable T value) {
-
 	}
 
 }

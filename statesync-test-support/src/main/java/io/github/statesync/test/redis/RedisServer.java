@@ -98,6 +98,30 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Start a server on a given port.
+	 * @param executable the {@code redis-server} binary
+	 * @param port the port to listen on
+	 * @return the running server
+	 * @throws IllegalStateException if it cannot start (for example the port is taken)
+	 */
+	public static RedisServer start(Path executable, int port) {
+		RedisServer server = null;
+		try {
+			server = new RedisServer(executable, port);
+			RUNNING.add(server);
+			server.launch();
+			return server;
+		}
+		catch (IOException | IllegalStateException ex) {
+			if (server != null) {
+				server.close();
+			}
+			throw new IllegalStateException(
+					"Could not start " + executable + " on port " + port + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Return the executable to start.
 	 * @return the path of a {@code redis-server} binary
 	 */
