@@ -2,6 +2,8 @@ package io.github.statesync.boot.autoconfigure;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -18,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -56,6 +59,22 @@ public final class StateSyncRestAutoConfiguration {
 	@ConditionalOnClass(RouterFunction.class)
 	@ConditionalOnBooleanProperty("statesync.rest.enabled")
 	static class EndpointConfiguration {
+
+		@Bean
+		SmartInitializingSingleton stateSyncServedTopicsCheck(SyncedTopicRegistry registry,
+				StateSyncProperties properties) {
+			return () -> {
+				Set<String> known = new TreeSet<>(registry.topics());
+				known.addAll(properties.getTopics().keySet());
+				for (String served : properties.getRest().getTopics()) {
+					if (!known.contains(served)) {
+						throw new InvalidStateSyncConfigurationException("statesync.rest.topics", served,
+								"not a topic this application follows (no @SyncedTopic bean and no statesync.topics."
+										+ served + ".*); known topics: " + known);
+					}
+				}
+			};
+		}
 
 		@Bean
 		RouterFunction<ServerResponse> stateSyncTopicRoutes(SyncedTopicRegistry registry,

@@ -37,6 +37,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
@@ -340,6 +341,22 @@ class StateSyncAutoConfigurationTests {
 				"statesync.topics.pricing.leading=false", "statesync.topics.pricing.trailing=false");
 		assertFailsOn("statesync.topics.pricing.fetch-timeout", "statesync.topics.pricing.fetch-timeout=0s");
 		assertFailsOn("statesync.topics.pricing.max-payload-size", "statesync.topics.pricing.max-payload-size=1GB");
+	}
+
+	@Test
+	void servingAnUnknownTopicFailsWithTheKnownTopicsListed() {
+		new WebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(StateSyncAutoConfiguration.class, StateSyncRestAutoConfiguration.class))
+			.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.rest.enabled=true", "statesync.rest.topics=setings")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new StateSyncFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: statesync.rest.topics")
+					.contains("Value: setings")
+					.contains("known topics: [settings]");
+			});
 	}
 
 	private void assertFailsOn(String property, String... values) {
