@@ -1,6 +1,11 @@
 package io.github.statesync.redis;
 
+import java.net.SocketAddress;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
@@ -8,14 +13,19 @@ import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.Subscription;
 import io.github.statesync.core.spi.SyncCodec;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -42,6 +52,14 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	private final RedisTopicKeys keys;
 
+	private final Set<SocketAddress> activeConnections = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger subscriptions = new AtomicInteger();
+
+	private final AtomicBoolean lost = new AtomicBoolean();
+
+	private volatile @Nullable Disposable connectionEvents;
+
 	/**
 	 * Create a subscriber on a container the caller owns, starts and stops.
 	 * @param container the listener container
@@ -58,6 +76,34 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		this.ownsContainer = ownsContainer;
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		if (container.getConnectionFactory() instanceof LettuceConnectionFactory lettuce
+				&& lettuce.getClientResources() != null) {
+			this.connectionEvents = lettuce.getClientResources().eventBus().get().subscribe(this::onConnectionEvent);
+		}
+	}
+
+	private void onConnectionEvent(Event event) {
+		if (event instanceof ConnectionActivatedEvent activated) {
+			this.activeConnections.add(activated.localAddress());
+		}
+		else if (event instanceof ConnectionDeactivatedEvent deactivated) {
+			this.activeConnections.remove(deactivated.localAddress());
+			if (this.activeConnections.isEmpty() && this.subscriptions.get() > 0
+					&& this.lost.compareAndSet(false, true)) {
+				logger.warn("Lost the connection to Redis: invalidations of {} topics wait for it to come back",
+						this.subscriptions.get());
+			}
+		}
+	}
+
+	/**
+	 * Return whether invalidations can arrive: with Lettuce, whether a connection to
+	 * Redis is up (tracked from Lettuce's connection events, no network call); always
+	 * {@code true} for other clients and while no topic is subscribed.
+	 * @return whether the subscription is connected
+	 */
+	public boolean isConnected() {
+		return this.connectionEvents == null || this.subscriptions.get() == 0 || !this.activeConnections.isEmpty();
 	}
 
 	/**
@@ -99,7 +145,14 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		ChannelTopic channel = new ChannelTopic(this.keys.channel(topic));
 		TopicListener topicListener = new TopicListener(topic, listener);
 		this.container.addMessageListener(topicListener, channel);
-		return () -> this.container.removeMessageListener(topicListener, channel);
+		this.subscriptions.incrementAndGet();
+		AtomicBoolean cancelled = new AtomicBoolean();
+		return () -> {
+			if (cancelled.compareAndSet(false, true)) {
+				this.subscriptions.decrementAndGet();
+				this.container.removeMessageListener(topicListener, channel);
+			}
+		};
 	}
 
 	/**
@@ -107,6 +160,10 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	@Override
 	public void close() {
+		Disposable events = this.connectionEvents;
+		if (events != null) {
+			events.dispose();
+		}
 		if (this.ownsContainer) {
 			this.container.stop();
 			try {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ObjIntConsumer;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.Revision;
@@ -103,9 +104,28 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * @return the provider
 	 */
 	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec) {
+		return provider(dataType, codec, null);
+	}
+
+	/**
+	 * Return a provider that decodes with its own codec and reports the size of every
+	 * snapshot it reads.
+	 * @param <T> the type of the data
+	 * @param dataType the type to bind the data to
+	 * @param codec the codec that decodes snapshots
+	 * @param sizes told the topic and the size in bytes of every snapshot read, or
+	 * {@code null}
+	 * @return the provider
+	 */
+	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes) {
 		return (topic, knownRevision) -> this.redis.opsForValue()
 			.get(this.keys.snapshotKey(topic))
-			.<SnapshotEnvelope<T>>map((payload) -> codec.decodeSnapshot(payload, dataType))
+			.<SnapshotEnvelope<T>>map((payload) -> {
+				if (sizes != null) {
+					sizes.accept(topic, payload.length);
+				}
+				return codec.decodeSnapshot(payload, dataType);
+			})
 			.toFuture();
 	}
 

@@ -799,7 +799,7 @@ public final class SyncHandle<T> {
 		@Override
 		public void onResync() {
 			if (SyncHandle.this.state == State.RUNNING || SyncHandle.this.state == State.STARTING) {
-				logger.info("Resyncing topic '{}' from revision {}: events may have been lost", SyncHandle.this.topic,
+				logger.debug("Resyncing topic '{}' from revision {}: events may have been lost", SyncHandle.this.topic,
 						localRevision());
 				requestRefresh(true);
 			}

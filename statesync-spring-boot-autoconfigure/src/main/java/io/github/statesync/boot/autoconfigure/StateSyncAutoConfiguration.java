@@ -1,5 +1,6 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -13,6 +14,7 @@ import io.github.statesync.boot.topic.SyncedTopicBeanPostProcessor;
 import io.github.statesync.boot.topic.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.SyncedValueBeanRegistrar;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
+import io.github.statesync.boot.topic.TopicStatistics;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
@@ -63,6 +65,11 @@ public final class StateSyncAutoConfiguration {
 	@Bean
 	static SyncedValueBeanRegistrar syncedValueBeanRegistrar() {
 		return new SyncedValueBeanRegistrar();
+	}
+
+	@Bean
+	TopicStatistics stateSyncTopicStatistics() {
+		return new TopicStatistics(Clock.systemUTC());
 	}
 
 	@Bean

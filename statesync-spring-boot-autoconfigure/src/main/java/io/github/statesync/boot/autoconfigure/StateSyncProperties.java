@@ -71,6 +71,11 @@ public class StateSyncProperties {
 	 */
 	private final Rest rest = new Rest();
 
+	/**
+	 * Micrometer meters.
+	 */
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -117,6 +122,10 @@ public class StateSyncProperties {
 
 	public Rest getRest() {
 		return this.rest;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -183,6 +192,53 @@ public class StateSyncProperties {
 
 		public void setPublishTimeout(Duration publishTimeout) {
 			this.publishTimeout = publishTimeout;
+		}
+
+	}
+
+	/**
+	 * Micrometer meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to register the statesync meters when a MeterRegistry exists.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether meters carry the topic name as a tag; when false every meter is tagged
+		 * 'topic=_all'.
+		 */
+		private boolean topicTag = true;
+
+		/**
+		 * Most distinct topic tag values; further topics share the value '_other'.
+		 */
+		private int maxTaggedTopics = 100;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isTopicTag() {
+			return this.topicTag;
+		}
+
+		public void setTopicTag(boolean topicTag) {
+			this.topicTag = topicTag;
+		}
+
+		public int getMaxTaggedTopics() {
+			return this.maxTaggedTopics;
+		}
+
+		public void setMaxTaggedTopics(int maxTaggedTopics) {
+			this.maxTaggedTopics = maxTaggedTopics;
 		}
 
 	}

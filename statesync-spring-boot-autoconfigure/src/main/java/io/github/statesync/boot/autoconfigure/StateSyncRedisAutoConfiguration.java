@@ -1,5 +1,6 @@
 package io.github.statesync.boot.autoconfigure;
 
+import io.github.statesync.boot.topic.SnapshotSizeObserver;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.redis.JacksonSyncCodec;
@@ -40,7 +41,8 @@ public final class StateSyncRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(StateSyncTransport.class)
 	RedisStateSyncTransport redisStateSyncTransport(RedisConnectionFactory connectionFactory,
-			StateSyncProperties properties, ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
+			StateSyncProperties properties, ObjectProvider<JsonMapper> jsonMapper, Environment environment,
+			ObjectProvider<SnapshotSizeObserver> sizeObservers) {
 		StateSyncProperties.Redis redis = properties.getRedis();
 		RedisTopicKeys keys;
 		try {
@@ -55,7 +57,7 @@ public final class StateSyncRedisAutoConfiguration {
 				: JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES;
 		return new RedisStateSyncTransport(connectionFactory, StateSyncAutoConfiguration.mapper(jsonMapper), keys,
 				StateSyncAutoConfiguration.nodeId(properties, environment), maxPayload,
-				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout());
+				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(), sizeObservers.getIfUnique());
 	}
 
 }

@@ -115,7 +115,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		Map<SyncHandle<JsonNode>, CompletableFuture<Void>> starts = new LinkedHashMap<>();
 		for (TopicSettings topic : settings.values()) {
 			SyncHandle<JsonNode> handle = createHandle(topic);
-			this.registry.registerHandle(handle);
+			this.registry.registerHandle(handle, topic);
 			starts.put(handle, handle.start());
 		}
 		awaitQuietly(starts.values());

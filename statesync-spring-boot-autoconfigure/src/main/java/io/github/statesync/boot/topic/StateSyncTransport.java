@@ -40,6 +40,15 @@ public interface StateSyncTransport extends AutoCloseable {
 	SnapshotProvider<JsonNode> provider(TopicSettings settings);
 
 	/**
+	 * Return whether invalidations can currently arrive (the subscription is connected).
+	 * Read from memory, never the network.
+	 * @return {@code true} if connected
+	 */
+	default boolean isConnected() {
+		return true;
+	}
+
+	/**
 	 * Release the transport's connections. Called when the application context closes.
 	 */
 	@Override

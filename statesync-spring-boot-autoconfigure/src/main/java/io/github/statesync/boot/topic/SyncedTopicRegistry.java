@@ -25,6 +25,8 @@ public final class SyncedTopicRegistry {
 
 	private final Map<String, SyncHandle<JsonNode>> handles = new ConcurrentHashMap<>();
 
+	private final Map<String, TopicSettings> settings = new ConcurrentHashMap<>();
+
 	/**
 	 * Return the value of a topic, creating it empty on first use.
 	 * @param topic the topic
@@ -84,7 +86,38 @@ public final class SyncedTopicRegistry {
 		}
 	}
 
-	void registerHandle(SyncHandle<JsonNode> handle) {
+	/**
+	 * Return the settings a started topic runs with.
+	 * @param topic the topic
+	 * @return the settings, or {@code null} if the topic is unknown or not started
+	 */
+	public @Nullable TopicSettings settings(String topic) {
+		return this.settings.get(topic);
+	}
+
+	/**
+	 * Return whether start-up needs the topic's first snapshot.
+	 * @param topic the topic
+	 * @return {@code true} if the topic is required
+	 */
+	public boolean isRequired(String topic) {
+		TopicSettings topicSettings = this.settings.get(topic);
+		return topicSettings != null && topicSettings.required();
+	}
+
+	/**
+	 * Return where a topic's snapshots come from.
+	 * @param topic the topic
+	 * @return {@code store}, or the owning service's URL
+	 */
+	public String providerOf(String topic) {
+		TopicSettings topicSettings = this.settings.get(topic);
+		return (topicSettings != null && topicSettings.restUrl() != null) ? topicSettings.restUrl().toString()
+				: "store";
+	}
+
+	void registerHandle(SyncHandle<JsonNode> handle, TopicSettings topicSettings) {
+		this.settings.put(handle.topic(), topicSettings);
 		this.handles.put(handle.topic(), handle);
 	}
 

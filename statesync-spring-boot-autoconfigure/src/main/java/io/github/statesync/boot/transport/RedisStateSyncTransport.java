@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.statesync.boot.topic.SnapshotSizeObserver;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.publish.StatePublisher;
@@ -39,6 +40,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	private final Map<Integer, JacksonSyncCodec> codecs = new ConcurrentHashMap<>();
 
+	private final @Nullable SnapshotSizeObserver sizes;
+
 	/**
 	 * Create the transport and start its pub/sub listener container.
 	 * @param connectionFactory the Redis connections (must also be reactive, as Lettuce's
@@ -49,9 +52,11 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	 * @param maxPayloadBytes the default payload limit
 	 * @param maxNestingDepth the deepest accepted JSON nesting
 	 * @param publishTimeout how long a publish waits for Redis
+	 * @param sizes told the size of every snapshot read, or {@code null}
 	 */
 	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
-			@Nullable String nodeId, int maxPayloadBytes, int maxNestingDepth, Duration publishTimeout) {
+			@Nullable String nodeId, int maxPayloadBytes, int maxNestingDepth, Duration publishTimeout,
+			@Nullable SnapshotSizeObserver sizes) {
 		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
 			throw new IllegalArgumentException(
 					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
@@ -59,6 +64,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		}
 		this.mapper = mapper;
 		this.maxNestingDepth = maxNestingDepth;
+		this.sizes = sizes;
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
 		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout);
@@ -86,7 +92,14 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	@Override
 	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
-		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()));
+		SnapshotSizeObserver observer = this.sizes;
+		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()),
+				(observer != null) ? observer::onSnapshotSize : null);
+	}
+
+	@Override
+	public boolean isConnected() {
+		return this.subscriber.isConnected();
 	}
 
 	@Override

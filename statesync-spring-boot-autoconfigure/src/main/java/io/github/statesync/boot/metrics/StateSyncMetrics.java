@@ -1,0 +1,256 @@
+package io.github.statesync.boot.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.github.statesync.boot.topic.SnapshotSizeObserver;
+import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.core.engine.InvalidationOutcome;
+import io.github.statesync.core.engine.RefreshOutcome;
+import io.github.statesync.core.engine.SyncError;
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncListener;
+import io.github.statesync.core.engine.SyncPhase;
+import io.github.statesync.core.protocol.Revision;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code statesync.*} meters, all tagged with {@code topic}:
+ * <ul>
+ * <li>{@code statesync.invalidations} (counter, {@code outcome}: accepted, stale,
+ * filtered, invalid)</li>
+ * <li>{@code statesync.refresh} (timer, {@code outcome}: applied, skipped, failed)</li>
+ * <li>{@code statesync.refresh.coalesced} and {@code statesync.fetch.retries}
+ * (counters)</li>
+ * <li>{@code statesync.errors} (counter, {@code phase})</li>
+ * <li>{@code statesync.revision} (gauge of the local revision)</li>
+ * <li>{@code statesync.lag} (timer from the writer's event timestamp to the apply; clocks
+ * of different hosts may disagree, so a negative lag is recorded as zero)</li>
+ * <li>{@code statesync.snapshot.size} (distribution summary, bytes)</li>
+ * </ul>
+ * Topic tags are bounded: past {@code maxTaggedTopics} distinct topics, further topics
+ * share the tag value {@value #OTHER_TOPICS}; with topic tags disabled every meter
+ * carries {@code topic=}{@value #ALL_TOPICS}. Meters of a topic are created on its first
+ * event and cached.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class StateSyncMetrics implements MeterBinder, SyncListener, SnapshotSizeObserver {
+
+	/** The tag value of topics past the tagging limit. */
+	public static final String OTHER_TOPICS = "_other";
+
+	/** The tag value when topic tags are disabled. */
+	public static final String ALL_TOPICS = "_all";
+
+	private final SyncedTopicRegistry registry;
+
+	private final Clock clock;
+
+	private final boolean tagTopics;
+
+	private final int maxTaggedTopics;
+
+	private final Map<String, TopicMeters> meters = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry meterRegistry;
+
+	/**
+	 * Create the meters.
+	 * @param registry the topics, whose revisions the gauges read
+	 * @param clock the clock for the lag
+	 * @param tagTopics whether meters carry the topic name
+	 * @param maxTaggedTopics how many distinct topics get a tag of their own
+	 */
+	public StateSyncMetrics(SyncedTopicRegistry registry, Clock clock, boolean tagTopics, int maxTaggedTopics) {
+		this.registry = registry;
+		this.clock = clock;
+		this.tagTopics = tagTopics;
+		this.maxTaggedTopics = maxTaggedTopics;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.meterRegistry = registry;
+	}
+
+	private @Nullable TopicMeters meters(String topic) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry == null) {
+			return null;
+		}
+		String tag = tagFor(topic);
+		return this.meters.computeIfAbsent(tag, (value) -> new TopicMeters(registry, value));
+	}
+
+	private String tagFor(String topic) {
+		if (!this.tagTopics) {
+			return ALL_TOPICS;
+		}
+		if (this.meters.containsKey(topic) || this.meters.size() < this.maxTaggedTopics) {
+			return topic;
+		}
+		return OTHER_TOPICS;
+	}
+
+	@Override
+	public void onInvalidation(String topic, InvalidationOutcome outcome) {
+		TopicMeters meters = meters(topic);
+		if (meters != null) {
+			meters.invalidations.get(outcome).increment();
+		}
+	}
+
+	@Override
+	public void onRefresh(String topic, RefreshOutcome outcome, long durationNanos) {
+		TopicMeters meters = meters(topic);
+		if (meters != null) {
+			meters.refreshes.get(outcome).record(durationNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void onCoalesced(String topic) {
+		TopicMeters meters = meters(topic);
+		if (meters != null) {
+			meters.coalesced.increment();
+		}
+	}
+
+	@Override
+	public void onRetry(String topic, SyncError error) {
+		TopicMeters meters = meters(topic);
+		if (meters != null) {
+			meters.retries.increment();
+		}
+	}
+
+	@Override
+	public void onApplied(String topic, Revision previous, Revision applied, @Nullable Long eventTimestampMs) {
+		TopicMeters meters = meters(topic);
+		if (meters != null && eventTimestampMs != null) {
+			long lag = Math.max(0, this.clock.millis() - eventTimestampMs);
+			meters.lag.record(Duration.ofMillis(lag));
+		}
+	}
+
+	@Override
+	public void onError(SyncError error) {
+		TopicMeters meters = meters(error.topic());
+		if (meters != null) {
+			meters.errors.get(error.phase()).increment();
+		}
+	}
+
+	@Override
+	public void onSnapshotSize(String topic, int bytes) {
+		TopicMeters meters = meters(topic);
+		if (meters != null) {
+			meters.snapshotSize.record(bytes);
+		}
+	}
+
+	private double revision(String tag) {
+		SyncHandle<JsonNode> handle = this.registry.handle(tag);
+		if (handle == null) {
+			return Double.NaN;
+		}
+		long bits = handle.localRevision().longValue();
+		// revisions are unsigned 64-bit
+		return (bits >= 0) ? bits : bits + 0x1p64;
+	}
+
+	/**
+	 * The meters of one topic tag value.
+	 */
+	private final class TopicMeters {
+
+		final Map<InvalidationOutcome, Counter> invalidations = new EnumMap<>(InvalidationOutcome.class);
+
+		final Map<RefreshOutcome, Timer> refreshes = new EnumMap<>(RefreshOutcome.class);
+
+		final Map<SyncPhase, Counter> errors = new EnumMap<>(SyncPhase.class);
+
+		final Counter coalesced;
+
+		final Counter retries;
+
+		final Timer lag;
+
+		final DistributionSummary snapshotSize;
+
+		TopicMeters(MeterRegistry registry, String topic) {
+			for (InvalidationOutcome outcome : InvalidationOutcome.values()) {
+				this.invalidations.put(outcome,
+						Counter.builder("statesync.invalidations")
+							.description("Invalidations received, by what was done with them")
+							.baseUnit(BaseUnits.EVENTS)
+							.tag("topic", topic)
+							.tag("outcome", tagValue(outcome))
+							.register(registry));
+			}
+			for (RefreshOutcome outcome : RefreshOutcome.values()) {
+				this.refreshes.put(outcome,
+						Timer.builder("statesync.refresh")
+							.description("Refreshes (fetch, retries and apply), by how they ended")
+							.tag("topic", topic)
+							.tag("outcome", tagValue(outcome))
+							.register(registry));
+			}
+			for (SyncPhase phase : SyncPhase.values()) {
+				this.errors.put(phase,
+						Counter.builder("statesync.errors")
+							.description("Errors, by the phase of the sync cycle they happened in")
+							.baseUnit(BaseUnits.EVENTS)
+							.tag("topic", topic)
+							.tag("phase", tagValue(phase))
+							.register(registry));
+			}
+			this.coalesced = Counter.builder("statesync.refresh.coalesced")
+				.description("Refresh requests absorbed by a refresh already in flight or queued")
+				.baseUnit(BaseUnits.EVENTS)
+				.tag("topic", topic)
+				.register(registry);
+			this.retries = Counter.builder("statesync.fetch.retries")
+				.description("Fetches retried after a failure or a lagging source")
+				.baseUnit(BaseUnits.EVENTS)
+				.tag("topic", topic)
+				.register(registry);
+			this.lag = Timer.builder("statesync.lag")
+				.description("Time from the writer's event timestamp to the apply on this node")
+				.tag("topic", topic)
+				.register(registry);
+			this.snapshotSize = DistributionSummary.builder("statesync.snapshot.size")
+				.description("Size of the snapshots read")
+				.baseUnit(BaseUnits.BYTES)
+				.tag("topic", topic)
+				.register(registry);
+			if (!OTHER_TOPICS.equals(topic) && !ALL_TOPICS.equals(topic)) {
+				Gauge.builder("statesync.revision", StateSyncMetrics.this, (metrics) -> metrics.revision(topic))
+					.description("Revision of the snapshot this node holds")
+					.tag("topic", topic)
+					.strongReference(true)
+					.register(registry);
+			}
+		}
+
+		private static String tagValue(Enum<?> value) {
+			return value.name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+}
