@@ -436,7 +436,7 @@ public final class SyncHandle<T> {
 			this.hasSnapshot = true;
 			Announcement announcement = this.announced.get();
 			Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
-			logger.debug("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
 			this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
 			return ApplyResult.APPLIED;
 		}

@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -29,29 +28,47 @@ import org.springframework.context.annotation.Import;
 		StateSyncEndpointAutoConfiguration.HealthConfiguration.class })
 public final class StateSyncEndpointAutoConfiguration {
 
+	// each optional module is guarded on an enclosing class: a condition annotation from
+	// a module
+	// that is absent cannot even be read next to the @ConditionalOnClass that would rule
+	// it out
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-	@ConditionalOnAvailableEndpoint(StateSyncEndpoint.class)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
 	static class EndpointConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean
-		StateSyncEndpoint stateSyncEndpoint(SyncedTopicRegistry registry, TopicStatistics statistics,
-				StateSyncTransport transport) {
-			return new StateSyncEndpoint(registry, statistics, transport);
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnAvailableEndpoint(StateSyncEndpoint.class)
+		static class AvailableEndpointConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			StateSyncEndpoint stateSyncEndpoint(SyncedTopicRegistry registry, TopicStatistics statistics,
+					StateSyncTransport transport) {
+				return new StateSyncEndpoint(registry, statistics, transport);
+			}
+
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("statesync")
+	@ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
+			"org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator" })
 	static class HealthConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean(name = "stateSyncHealthIndicator")
-		StateSyncHealthIndicator stateSyncHealthIndicator(SyncedTopicRegistry registry, StateSyncTransport transport) {
-			return new StateSyncHealthIndicator(registry, transport);
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnEnabledHealthIndicator("statesync")
+		static class EnabledHealthConfiguration {
+
+			// the bean name makes the contributor's name: 'statesync'
+			@Bean
+			@ConditionalOnMissingBean(name = "statesyncHealthIndicator")
+			StateSyncHealthIndicator statesyncHealthIndicator(SyncedTopicRegistry registry,
+					StateSyncTransport transport) {
+				return new StateSyncHealthIndicator(registry, transport);
+			}
+
 		}
 
 	}
