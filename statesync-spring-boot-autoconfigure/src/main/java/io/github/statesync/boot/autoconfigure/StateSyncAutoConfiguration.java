@@ -22,6 +22,7 @@ import io.github.statesync.core.publish.StatePublisher;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -32,6 +33,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
 
@@ -53,13 +55,15 @@ import org.springframework.messaging.support.ExecutorSubscribableChannel;
 public final class StateSyncAutoConfiguration {
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static SyncedTopicRegistry syncedTopicRegistry() {
 		return new SyncedTopicRegistry();
 	}
 
 	@Bean
-	static SyncedTopicBeanPostProcessor syncedTopicBeanPostProcessor(ObjectProvider<SyncedTopicRegistry> registry) {
-		return new SyncedTopicBeanPostProcessor(registry.getObject());
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SyncedTopicBeanPostProcessor syncedTopicBeanPostProcessor() {
+		return new SyncedTopicBeanPostProcessor();
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package io.github.statesync.boot.topic;
 import java.lang.reflect.Modifier;
 
 import io.github.statesync.boot.SyncedTopic;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +34,9 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncedTopicBeanPostProcessor.class);
 
-	private final SyncedTopicRegistry registry;
-
 	private ConfigurableListableBeanFactory beanFactory;
 
-	/**
-	 * Create a post-processor.
-	 * @param registry where topics are registered
-	 */
-	public SyncedTopicBeanPostProcessor(SyncedTopicRegistry registry) {
-		this.registry = registry;
-	}
+	private @Nullable SyncedTopicRegistry registry;
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -58,9 +51,10 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 		}
 		Class<?> type = ClassUtils.getUserClass(bean);
 		BeanTopic topic = BeanTopic.of(annotation, beanName, type);
-		this.registry.registerBean(topic);
+		SyncedTopicRegistry registry = registry();
+		registry.registerBean(topic);
 		@SuppressWarnings("unchecked")
-		TopicValue<Object> value = (TopicValue<Object>) this.registry.value(topic.topic());
+		TopicValue<Object> value = (TopicValue<Object>) registry.value(topic.topic());
 		if (AopUtils.isAopProxy(bean) || Modifier.isFinal(type.getModifiers())) {
 			logger.info(
 					"Bean '{}' of type {} cannot be updated in place for topic '{}' (final, a record, or "
@@ -75,6 +69,16 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 		proxyFactory.setTargetSource(targetSource);
 		proxyFactory.setProxyTargetClass(true);
 		return proxyFactory.getProxy(type.getClassLoader());
+	}
+
+	private SyncedTopicRegistry registry() {
+		// looked up on first use, not injected: a post-processor's dependencies would be
+		// created
+		// too early to be post-processed themselves
+		if (this.registry == null) {
+			this.registry = this.beanFactory.getBean(SyncedTopicRegistry.class);
+		}
+		return this.registry;
 	}
 
 	private MergedAnnotation<SyncedTopic> findAnnotation(Object bean, String beanName) {
