@@ -1,0 +1,140 @@
+package io.github.statesync.sample;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.statesync.test.redis.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three sample-app JVMs, launched from the executable jar as separate processes, on one
+ * real Redis: a change on one reaches the other two, also after their pub/sub connections
+ * were killed.
+ */
+class SampleAppEndToEndTests {
+
+	private static RedisServer redis;
+
+	private static final List<Instance> instances = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedisAndThreeInstances() throws Exception {
+		redis = RedisServer.start();
+		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-app-0.1.0-SNAPSHOT.jar"));
+		assertThat(jar).exists();
+		for (int i = 0; i < 3; i++) {
+			instances.add(Instance.launch(jar, redis.port(), i));
+		}
+		for (Instance instance : instances) {
+			await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+				assertThat(instance.process.isAlive()).as("instance %d is alive, log: %s", instance.index, instance.log)
+					.isTrue();
+				return "UP"
+					.equals(instance.http().get().uri("/actuator/health").retrieve().body(Map.class).get("status"));
+			});
+		}
+	}
+
+	@AfterAll
+	static void stopEverything() {
+		instances.forEach(Instance::stop);
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void changeOnOneInstanceReachesTheOthersAlsoAfterPubSubConnectionsAreKilled() {
+		String revision = put(instances.get(0), "{\"theme\":\"dark\",\"maxUploadMb\":25,\"features\":{\"beta\":true}}");
+		for (Instance instance : instances) {
+			awaitServes(instance, revision,
+					Map.of("theme", "dark", "maxUploadMb", 25, "features", Map.of("beta", true)));
+		}
+
+		assertThat(redis.killPubSubClients()).isEqualTo(3);
+		String next = put(instances.get(1), "{\"theme\":\"blue\",\"maxUploadMb\":50,\"features\":{}}");
+		for (Instance instance : instances) {
+			awaitServes(instance, next, Map.of("theme", "blue", "maxUploadMb", 50, "features", Map.of()));
+		}
+	}
+
+	private static String put(Instance instance, String body) {
+		Map<?, ?> answer = instance.http()
+			.put()
+			.uri("/settings")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(body)
+			.retrieve()
+			.body(Map.class);
+		return (String) answer.get("revision");
+	}
+
+	private static void awaitServes(Instance instance, String revision, Map<String, Object> data) {
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			Map<?, ?> settings = instance.http().get().uri("/settings").retrieve().body(Map.class);
+			assertThat(settings.get("revision")).as("instance %d", instance.index).isEqualTo(revision);
+			assertThat(settings.get("data")).isEqualTo(data);
+			Map<?, ?> endpoint = instance.http().get().uri("/actuator/statesync/settings").retrieve().body(Map.class);
+			assertThat(endpoint.get("revision")).isEqualTo(revision);
+		});
+	}
+
+	/**
+	 * One sample-app JVM.
+	 */
+	private record Instance(int index, Process process, int port, Path log) {
+
+		static Instance launch(Path jar, int redisPort, int index) throws IOException {
+			int port = freePort();
+			Path log = Files.createTempFile("sample-app-" + index + "-", ".log");
+			Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+					"--spring.data.redis.port=" + redisPort, "--sample.redis.fallback=false",
+					"--statesync.node-id=e2e-" + index)
+				.redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+			return new Instance(index, process, port, log);
+		}
+
+		RestClient http() {
+			return RestClient.create("http://localhost:" + this.port);
+		}
+
+		void stop() {
+			this.process.destroy();
+			try {
+				if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		private static int freePort() throws IOException {
+			try (ServerSocket socket = new ServerSocket(0)) {
+				return socket.getLocalPort();
+			}
+		}
+
+	}
+
+}
