@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -134,6 +135,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connectionFactory);
 		container.setTaskExecutor(Runnable::run);
+		// subscribing and its recovery block and sleep: never on the caller's or the I/O
+		// thread
+		container.setSubscriptionExecutor(new SimpleAsyncTaskExecutor("statesync-redis-subscription-"));
 		ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
 		backOff.setMaxInterval(5000);
 		container.setRecoveryBackoff(backOff);

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.ObjIntConsumer;
+import java.util.function.ToIntFunction;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.Revision;
@@ -48,6 +50,12 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	private static final String CONFLICT_PREFIX = "!";
 
+	/**
+	 * {@code {"revision":"<at most 20 digits>","data":} and the closing brace around the
+	 * data.
+	 */
+	private static final int ENVELOPE_OVERHEAD = 43;
+
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 
 	private final SyncCodec codec;
@@ -60,6 +68,8 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	private final Duration timeout;
 
+	private final ToIntFunction<String> payloadLimits;
+
 	/**
 	 * Create a store.
 	 * @param connectionFactory the connections to use (reads are asynchronous)
@@ -71,6 +81,22 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 */
 	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
 			@Nullable String sourceId, Clock clock, Duration timeout) {
+		this(connectionFactory, codec, keys, sourceId, clock, timeout, (topic) -> codec.maxPayloadBytes());
+	}
+
+	/**
+	 * Create a store whose topics may have payload limits of their own.
+	 * @param connectionFactory the connections to use (reads are asynchronous)
+	 * @param codec the codec for snapshots and events
+	 * @param keys where topics live
+	 * @param sourceId this node's id, sent with every invalidation, or {@code null}
+	 * @param clock the clock for event timestamps
+	 * @param timeout how long a blocking publish waits for Redis
+	 * @param payloadLimits the largest snapshot, in bytes, readers of each topic accept;
+	 * a publish over it is refused, since no reader would apply it
+	 */
+	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
+			@Nullable String sourceId, Clock clock, Duration timeout, ToIntFunction<String> payloadLimits) {
 		RedisSerializationContext<String, byte[]> context = RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
@@ -81,6 +107,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 		this.sourceId = sourceId;
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
+		this.payloadLimits = Objects.requireNonNull(payloadLimits, "payloadLimits must not be null");
 	}
 
 	/**
@@ -118,15 +145,36 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * @return the provider
 	 */
 	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes) {
+		return provider(dataType, codec, sizes, Runnable::run);
+	}
+
+	/**
+	 * Return a provider that decodes, and completes its futures, on the given executor
+	 * rather than on the Redis client's I/O thread, so that neither decoding large
+	 * snapshots nor the applier (which runs on the completing thread) can stall Redis
+	 * traffic.
+	 * @param <T> the type of the data
+	 * @param dataType the type to bind the data to
+	 * @param codec the codec that decodes snapshots
+	 * @param sizes told the topic and the size in bytes of every snapshot read, or
+	 * {@code null}
+	 * @param executor where decoding and completion happen
+	 * @return the provider
+	 */
+	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes,
+			Executor executor) {
 		return (topic, knownRevision) -> this.redis.opsForValue()
 			.get(this.keys.snapshotKey(topic))
-			.<SnapshotEnvelope<T>>map((payload) -> {
+			.toFuture()
+			.thenApplyAsync((payload) -> {
+				if (payload == null) {
+					return null;
+				}
 				if (sizes != null) {
 					sizes.accept(topic, payload.length);
 				}
-				return codec.decodeSnapshot(payload, dataType);
-			})
-			.toFuture();
+				return codec.<T>decodeSnapshot(payload, dataType);
+			}, executor);
 	}
 
 	@Override
@@ -155,9 +203,11 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	private CompletableFuture<String> publishAsync(String topic, Object data, @Nullable Revision expected) {
 		byte[] json = this.codec.encodeData(data);
-		if (json.length > this.codec.maxPayloadBytes()) {
+		int limit = this.payloadLimits.applyAsInt(topic);
+		if (json.length + ENVELOPE_OVERHEAD > limit) {
 			throw new IllegalArgumentException("State of topic '" + topic + "' is " + json.length
-					+ " bytes as JSON, over the payload limit of " + this.codec.maxPayloadBytes() + " bytes");
+					+ " bytes as JSON; with its envelope that is over the topic's payload limit of " + limit
+					+ " bytes");
 		}
 		String event = new String(
 				this.codec.encodeEvent(new InvalidationEvent(topic, Revision.ZERO, this.sourceId, this.clock.millis())),

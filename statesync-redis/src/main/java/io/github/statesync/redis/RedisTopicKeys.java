@@ -57,7 +57,12 @@ public record RedisTopicKeys(String prefix) {
 	}
 
 	private String tagged(String topic) {
-		return this.prefix + "{" + Topics.requireValid(topic) + "}";
+		Topics.requireValid(topic);
+		if (topic.indexOf('{') >= 0 || topic.indexOf('}') >= 0) {
+			throw new IllegalArgumentException(
+					"topic '" + topic + "' must not contain '{' or '}': it is the Redis Cluster hash tag of its keys");
+		}
+		return this.prefix + "{" + topic + "}";
 	}
 
 }

@@ -432,7 +432,12 @@ public final class SyncHandle<T> {
 				}
 				return ApplyResult.FAILED;
 			}
-			this.localRevision = revision;
+			// an apply nested in this one (a listener that published and applied its own
+			// write)
+			// may have moved further already: never go back
+			if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0) {
+				this.localRevision = revision;
+			}
 			this.hasSnapshot = true;
 			Announcement announcement = this.announced.get();
 			Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;

@@ -59,6 +59,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 
 	@Override
 	public TopicSettings resolve(String topic, @Nullable BeanTopic bean) {
+		validateName(topic, bean);
 		Lookup lookup = new Lookup(topic, this.properties.getTopics().get(topic), this.properties.getDefaults());
 		Setting<URI> url = lookup.get("url", Topic::getUrl, null);
 		Setting<Provider> provider = lookup.get("provider", Topic::getProvider,
@@ -94,6 +95,20 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		return new TopicSettings(topic, resolvedType, options, required, mode,
 				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
 				(int) maxPayload.value().toBytes());
+	}
+
+	private static void validateName(String topic, @Nullable BeanTopic bean) {
+		for (int i = 0; i < topic.length(); i++) {
+			char c = topic.charAt(i);
+			if (c == '/' || c == '{' || c == '}' || c == '%' || Character.isWhitespace(c)
+					|| Character.isISOControl(c)) {
+				String property = (bean != null) ? "@SyncedTopic of bean '" + bean.beanName() + "'"
+						: "statesync.topics";
+				throw new InvalidStateSyncConfigurationException(property, topic,
+						"topic names must not contain '/', '{', '}', '%', white space or control characters: they "
+								+ "end up in Redis hash tags and URL path segments");
+			}
+		}
 	}
 
 	private RetryPolicy retry(Lookup lookup) {

@@ -2,8 +2,10 @@ package io.github.statesync.boot.autoconfigure;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -98,6 +100,10 @@ public final class StateSyncRestAutoConfiguration {
 
 		private final ExecutorService executor;
 
+		// one client per distinct timeout, not per topic: each JDK HttpClient has a
+		// selector thread
+		private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+
 		RestProviders(RestClient.Builder builder, JsonMapper mapper) {
 			this.builder = builder;
 			this.mapper = mapper;
@@ -115,8 +121,9 @@ public final class StateSyncRestAutoConfiguration {
 		@Override
 		public RestSnapshotProvider apply(TopicSettings settings) {
 			Duration timeout = settings.options().fetchTimeout();
-			JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(
-					HttpClient.newBuilder().connectTimeout(timeout).build());
+			HttpClient httpClient = this.clients.computeIfAbsent(timeout,
+					(connectTimeout) -> HttpClient.newBuilder().connectTimeout(connectTimeout).build());
+			JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
 			requestFactory.setReadTimeout(timeout);
 			RestClient client = this.builder.clone().requestFactory(requestFactory).build();
 			SyncCodec codec = new JacksonSyncCodec(this.mapper, settings.maxPayloadBytes(),

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.boot.topic.SyncedTopicRegistry;
-import io.github.statesync.boot.topic.TopicValue;
 import io.github.statesync.core.protocol.Revision;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,11 +67,12 @@ public final class TopicSnapshotEndpoint {
 				|| !this.registry.topics().contains(topic)) {
 			return notFound("topic '" + topic + "' is not served here");
 		}
-		TopicValue<?> value = this.registry.value(topic);
-		Object data = value.get();
-		Revision revision = value.revision();
-		if (data == null || (revision.equals(Revision.ZERO) && this.registry.handle(topic) != null
-				&& !this.registry.handle(topic).hasSnapshot())) {
+		// one atomic read: the data and the revision it is labelled with must belong
+		// together
+		SyncedValue.Snapshot<?> current = this.registry.value(topic).snapshot();
+		Object data = current.value();
+		Revision revision = current.revision();
+		if (data == null || revision.equals(Revision.ZERO)) {
 			return notFound("topic '" + topic + "' has no snapshot yet");
 		}
 		String etag = etag(revision);

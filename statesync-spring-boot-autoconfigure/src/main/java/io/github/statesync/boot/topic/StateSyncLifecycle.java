@@ -47,6 +47,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(StateSyncLifecycle.class);
 
+	private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+
 	private final SyncedTopicRegistry registry;
 
 	private final TopicSettingsResolver settingsResolver;
@@ -137,10 +139,34 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			throw new StateSyncStartupException(missing,
 					"Required statesync topics have no snapshot after start-up:" + details);
 		}
+		starts.forEach((handle, start) -> {
+			if (start.isCompletedExceptionally() || handle.state() == SyncHandle.State.NEW) {
+				// not required (else start-up failed above): keep trying, it must not
+				// stay unsubscribed
+				restartLater(handle, 1);
+			}
+		});
 		long withSnapshot = starts.keySet().stream().filter(SyncHandle::hasSnapshot).count();
 		logger.info("Started statesync on transport '{}': {} topics, {} with a snapshot, in {} ms",
 				this.transport.name(), starts.size(), withSnapshot,
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+	}
+
+	private void restartLater(SyncHandle<JsonNode> handle, int attempt) {
+		Duration delay = Duration.ofMillis(Math.min(MAX_RESTART_DELAY.toMillis(), 500L << Math.min(attempt, 10)));
+		this.scheduler.schedule(() -> {
+			if (!this.running.get() || handle.state() != SyncHandle.State.NEW) {
+				return;
+			}
+			handle.start().whenComplete((result, failure) -> {
+				if (failure != null || handle.state() == SyncHandle.State.NEW) {
+					restartLater(handle, attempt + 1);
+				}
+				else {
+					logger.info("Topic '{}' started after {} retries", handle.topic(), attempt);
+				}
+			});
+		}, delay);
 	}
 
 	private SyncHandle<JsonNode> createHandle(TopicSettings settings) {

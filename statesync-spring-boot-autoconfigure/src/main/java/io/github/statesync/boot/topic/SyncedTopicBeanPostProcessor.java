@@ -16,6 +16,8 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ClassUtils;
@@ -30,13 +32,18 @@ import org.springframework.util.ClassUtils;
  * @author statesync
  * @since 0.1.0
  */
-public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, PriorityOrdered {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncedTopicBeanPostProcessor.class);
 
 	private ConfigurableListableBeanFactory beanFactory;
 
 	private @Nullable SyncedTopicRegistry registry;
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -69,6 +76,23 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 		proxyFactory.setTargetSource(targetSource);
 		proxyFactory.setProxyTargetClass(true);
 		return proxyFactory.getProxy(type.getClassLoader());
+	}
+
+	private static void warnAboutInjection(Class<?> type, String beanName) {
+		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+			for (java.lang.reflect.Field field : current.getDeclaredFields()) {
+				for (java.lang.annotation.Annotation annotation : field.getAnnotations()) {
+					String name = annotation.annotationType().getName();
+					if (name.endsWith(".Autowired") || name.endsWith(".Value") || name.endsWith(".Inject")) {
+						logger.warn(
+								"Field '{}' of @SyncedTopic bean '{}' is injected by Spring, but every snapshot "
+										+ "is a new object bound from JSON: keep collaborators out of synced beans",
+								field.getName(), beanName);
+						return;
+					}
+				}
+			}
+		}
 	}
 
 	private SyncedTopicRegistry registry() {

@@ -70,8 +70,11 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 					}
 				}
 				else {
-					annotation = annotated.getMetadata().getAnnotations().get(SyncedTopic.class);
 					typeName = annotated.getMetadata().getClassName();
+					annotation = MergedAnnotations
+						.from(ClassUtils.resolveClassName(typeName, classLoader),
+								MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+						.get(SyncedTopic.class);
 				}
 			}
 			else if (definition.getBeanClassName() != null) {
@@ -81,6 +84,8 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 				typeName = beanClass.getName();
 			}
 			if (annotation.isPresent() && typeName != null) {
+				// a lazy bean would never be created, so its topic would never sync
+				definition.setLazyInit(false);
 				topics.put(BeanTopic.topicName(annotation, beanName),
 						ClassUtils.resolveClassName(typeName, classLoader));
 			}

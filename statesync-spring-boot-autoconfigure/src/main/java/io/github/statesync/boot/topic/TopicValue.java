@@ -52,7 +52,17 @@ public final class TopicValue<T> implements SyncedValue<T> {
 		return this.defaults;
 	}
 
-	void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
+	synchronized void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
+		Snapshot<T> current = this.state;
+		if (this.defaults != null && !current.revision().equals(Revision.ZERO) && current.value() != null) {
+			// a later instance of the bean (lazy, refreshed): it follows the current
+			// snapshot, never resets it
+			if (targetSource != null) {
+				targetSource.swap(current.value());
+			}
+			this.targetSource = targetSource;
+			return;
+		}
 		this.defaults = defaults;
 		this.targetSource = targetSource;
 		this.state = new Snapshot<>(Revision.ZERO, defaults);
@@ -63,7 +73,7 @@ public final class TopicValue<T> implements SyncedValue<T> {
 	 * @param revision its revision
 	 * @param value the new state, never mutated afterwards
 	 */
-	void swap(Revision revision, T value) {
+	synchronized void swap(Revision revision, T value) {
 		HotSwappableTargetSource target = this.targetSource;
 		if (target != null) {
 			target.swap(value);

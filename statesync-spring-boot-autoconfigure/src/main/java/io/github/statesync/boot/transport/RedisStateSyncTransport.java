@@ -4,6 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.statesync.boot.topic.SnapshotSizeObserver;
 import io.github.statesync.boot.topic.StateSyncTransport;
@@ -42,6 +47,12 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	private final @Nullable SnapshotSizeObserver sizes;
 
+	private final Map<String, Integer> payloadLimits = new ConcurrentHashMap<>();
+
+	private final int defaultPayloadLimit;
+
+	private final ExecutorService applyExecutor;
+
 	/**
 	 * Create the transport and start its pub/sub listener container.
 	 * @param connectionFactory the Redis connections (must also be reactive, as Lettuce's
@@ -65,9 +76,29 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		this.mapper = mapper;
 		this.maxNestingDepth = maxNestingDepth;
 		this.sizes = sizes;
+		this.defaultPayloadLimit = maxPayloadBytes;
+		this.applyExecutor = createApplyExecutor();
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
 		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
-		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout);
+		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
+				(topic) -> this.payloadLimits.getOrDefault(topic, this.defaultPayloadLimit));
+	}
+
+	/**
+	 * Snapshots are decoded and applied (binding, validation, application event
+	 * listeners) on two threads of the transport's own rather than on Lettuce's I/O
+	 * thread, which a blocking listener (one that publishes, say) would otherwise stall.
+	 */
+	private static ExecutorService createApplyExecutor() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "statesync-apply-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	private JacksonSyncCodec codec(int maxPayloadBytes) {
@@ -93,8 +124,9 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	@Override
 	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
 		SnapshotSizeObserver observer = this.sizes;
+		this.payloadLimits.put(settings.topic(), settings.maxPayloadBytes());
 		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()),
-				(observer != null) ? observer::onSnapshotSize : null);
+				(observer != null) ? observer::onSnapshotSize : null, this.applyExecutor);
 	}
 
 	@Override
@@ -105,6 +137,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	@Override
 	public void close() {
 		this.subscriber.close();
+		this.applyExecutor.shutdown();
 	}
 
 }

@@ -19,6 +19,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 class StateSyncRedisIntegrationTests {
@@ -73,6 +74,25 @@ class StateSyncRedisIntegrationTests {
 				assertThat(reader.getBean(Settings.class).getTheme()).isEqualTo("stored");
 			});
 		});
+	}
+
+	@Test
+	void publishRespectsEachTopicsPayloadLimitOnTheWholeEnvelope() {
+		node().withPropertyValues("statesync.topics.big.max-payload-size=3MB")
+			.run((a) -> node().withPropertyValues("statesync.topics.big.max-payload-size=3MB").run((b) -> {
+				StatePublisher publisher = a.getBean(StatePublisher.class);
+				String twoMegabytes = "x".repeat(2 * 1024 * 1024);
+				Revision big = publisher.publish("big", Map.of("blob", twoMegabytes));
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(b.getBean(SyncedTopicRegistry.class).handle("big").localRevision())
+						.isEqualTo(big));
+				// data just under 1 MB: with its envelope over the default limit no
+				// reader would accept it
+				String almostOneMegabyte = "x".repeat(1024 * 1024 - 30);
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> publisher.publish("settings", Map.of("theme", almostOneMegabyte)))
+					.withMessageContaining("over the topic's payload limit of 1048576 bytes");
+			}));
 	}
 
 	@Test
