@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -22,6 +23,7 @@ import io.github.statesync.core.protocol.Topics;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.SnapshotApplier;
+import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.core.spi.SnapshotProvider;
 import io.github.statesync.core.spi.Subscription;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * returns.</li>
  * <li>No thread per handle: timers and hand-offs run on a shared {@link SyncScheduler}; a
  * fetch's result is applied on the thread that completes it.</li>
+ * <li>Last-known-good (with a {@link SnapshotArchive}): every applied snapshot is
+ * archived; when the source fails, or holds no snapshot, while the handle has none yet,
+ * the archived snapshot is applied with its revision and the source is still tried, so a
+ * node that starts while the source is down starts on the newest state it ever held. An
+ * archive that cannot be read or no longer applies is reported (phase
+ * {@link SyncPhase#ARCHIVE}) and ignored.</li>
  * </ul>
  * Instances are thread-safe. Build one with {@link #builder}.
  *
@@ -71,6 +79,10 @@ public final class SyncHandle<T> {
 	private final SnapshotProvider<T> provider;
 
 	private final SnapshotApplier<T> applier;
+
+	private final @Nullable SnapshotArchive<T> archive;
+
+	private final AtomicBoolean restoreTried = new AtomicBoolean();
 
 	private final SyncOptions options;
 
@@ -118,6 +130,7 @@ public final class SyncHandle<T> {
 		this.subscriber = builder.subscriber;
 		this.provider = builder.provider;
 		this.applier = builder.applier;
+		this.archive = builder.archive;
 		this.options = builder.options;
 		this.scheduler = builder.scheduler;
 		this.listener = new SyncListeners(builder.listeners);
@@ -192,7 +205,7 @@ public final class SyncHandle<T> {
 	}
 
 	private void started(CompletableFuture<Void> future, @Nullable Throwable failure) {
-		if (failure != null && this.options.failStartOnError()) {
+		if (failure != null && this.options.failStartOnError() && !this.hasSnapshot) {
 			report(SyncPhase.START, failure, null, 0, false, null);
 			rollBack(future, failure);
 			return;
@@ -204,7 +217,13 @@ public final class SyncHandle<T> {
 			this.state = State.RUNNING;
 			schedulePoll();
 		}
-		if (failure != null) {
+		if (failure != null && this.hasSnapshot) {
+			logger.warn(
+					"Started sync of topic '{}' on the archived snapshot at revision {}; the next event, "
+							+ "resync or poll tries the source again: {}",
+					this.topic, localRevision(), failure.toString());
+		}
+		else if (failure != null) {
 			logger.warn("Started sync of topic '{}' without a snapshot; the next event or poll tries again: {}",
 					this.topic, failure.toString());
 		}
@@ -300,7 +319,7 @@ public final class SyncHandle<T> {
 	 * @return {@code true} if it was applied
 	 */
 	public boolean applyLocal(SnapshotEnvelope<T> snapshot) {
-		return applyIfNewer(snapshot, null, 0) == ApplyResult.APPLIED;
+		return applyIfNewer(snapshot, null, 0, SyncPhase.APPLY) == ApplyResult.APPLIED;
 	}
 
 	/**
@@ -409,7 +428,8 @@ public final class SyncHandle<T> {
 		}
 	}
 
-	private ApplyResult applyIfNewer(SnapshotEnvelope<T> snapshot, @Nullable Refresh refresh, int attempt) {
+	private ApplyResult applyIfNewer(SnapshotEnvelope<T> snapshot, @Nullable Refresh refresh, int attempt,
+			SyncPhase phase) {
 		this.applyLock.lock();
 		try {
 			if (this.state == State.STOPPED) {
@@ -426,7 +446,7 @@ public final class SyncHandle<T> {
 				this.applier.apply(snapshot);
 			}
 			catch (Throwable ex) {
-				report(SyncPhase.APPLY, ex, snapshot.revision(), attempt, false, null);
+				report(phase, ex, snapshot.revision(), attempt, false, null);
 				if (refresh != null) {
 					refresh.failure = ex;
 				}
@@ -441,13 +461,61 @@ public final class SyncHandle<T> {
 			this.hasSnapshot = true;
 			Announcement announcement = this.announced.get();
 			Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
-			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+			if (phase == SyncPhase.ARCHIVE) {
+				logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic,
+						snapshot.revision());
+			}
+			else {
+				logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+				archive(snapshot);
+			}
 			this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
 			return ApplyResult.APPLIED;
 		}
 		finally {
 			this.applyLock.unlock();
 		}
+	}
+
+	private void archive(SnapshotEnvelope<T> snapshot) {
+		SnapshotArchive<T> target = this.archive;
+		if (target == null) {
+			return;
+		}
+		try {
+			target.save(this.topic, snapshot).whenComplete((result, failure) -> {
+				if (failure != null) {
+					report(SyncPhase.ARCHIVE, unwrap(failure), snapshot.revision(), 0, false, null);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			report(SyncPhase.ARCHIVE, ex, snapshot.revision(), 0, false, null);
+		}
+	}
+
+	/**
+	 * Apply the archived snapshot, once per handle, when the source failed or held none
+	 * while this handle has none yet.
+	 */
+	private void restoreFromArchive() {
+		SnapshotArchive<T> source = this.archive;
+		if (source == null || this.hasSnapshot || !this.restoreTried.compareAndSet(false, true)) {
+			return;
+		}
+		SnapshotEnvelope<T> archived;
+		try {
+			archived = source.load(this.topic);
+		}
+		catch (Exception ex) {
+			report(SyncPhase.ARCHIVE, ex, null, 0, false, null);
+			return;
+		}
+		if (archived == null) {
+			logger.debug("No archived snapshot of topic '{}' to restore", this.topic);
+			return;
+		}
+		applyIfNewer(archived, null, 0, SyncPhase.ARCHIVE);
 	}
 
 	private void announce(long revision, @Nullable Long timestampMs) {
@@ -639,6 +707,9 @@ public final class SyncHandle<T> {
 					finish(RefreshOutcome.SKIPPED);
 					return;
 				}
+				if (failure != null || snapshot == null) {
+					restoreFromArchive();
+				}
 				if (failure != null) {
 					Throwable cause = unwrap(failure);
 					if (cause instanceof ProtocolException) {
@@ -656,7 +727,7 @@ public final class SyncHandle<T> {
 				Revision snapshotRevision = localRevision();
 				if (snapshot != null) {
 					snapshotRevision = snapshot.revision();
-					switch (applyIfNewer(snapshot, this, this.attempt)) {
+					switch (applyIfNewer(snapshot, this, this.attempt, SyncPhase.APPLY)) {
 						case APPLIED -> this.applied = true;
 						case FAILED -> {
 							finish(RefreshOutcome.FAILED);
@@ -835,6 +906,8 @@ public final class SyncHandle<T> {
 
 		private @Nullable Predicate<InvalidationEvent> refreshFilter;
 
+		private @Nullable SnapshotArchive<T> archive;
+
 		private RandomGenerator random = ThreadLocalRandom.current();
 
 		private Builder(String topic, InvalidationSubscriber subscriber, SnapshotProvider<T> provider,
@@ -883,6 +956,19 @@ public final class SyncHandle<T> {
 		 */
 		public Builder<T> refreshFilter(Predicate<InvalidationEvent> refreshFilter) {
 			this.refreshFilter = Objects.requireNonNull(refreshFilter, "refreshFilter must not be null");
+			return this;
+		}
+
+		/**
+		 * Set where the last-known-good snapshot is kept: every applied snapshot is saved
+		 * there, and it is applied when the source fails, or holds no snapshot, before
+		 * the handle has one. A handle restored from its archive counts as started even
+		 * with {@link SyncOptions#failStartOnError()}.
+		 * @param archive the archive
+		 * @return this builder
+		 */
+		public Builder<T> archive(SnapshotArchive<T> archive) {
+			this.archive = Objects.requireNonNull(archive, "archive must not be null");
 			return this;
 		}
 

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param failStartOnError whether {@link SyncHandle#start()} fails, and rolls back, when
  * the first refresh fails (fetch, protocol or apply error after the retries); when
  * {@code false} the handle starts without a snapshot and the next event, poll or resync
- * tries again. A source that holds no snapshot yet is not a failure.
+ * tries again. A source that holds no snapshot yet is not a failure, and neither is a
+ * failed first refresh after the handle restored its archived snapshot.
  * @author statesync
  * @since 0.1.0
  */

@@ -32,6 +32,12 @@ public enum SyncPhase {
 	PROTOCOL,
 
 	/** The debounce or throttle timer failed. */
-	THROTTLE
+	THROTTLE,
+
+	/**
+	 * The last-known-good archive could not be read or written, or its snapshot no longer
+	 * applies.
+	 */
+	ARCHIVE
 
 }
