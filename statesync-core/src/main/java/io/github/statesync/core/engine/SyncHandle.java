@@ -158,9 +158,11 @@ public final class SyncHandle<T> {
 	/**
 	 * Subscribe, then fetch and apply the first snapshot. Idempotent: while starting or
 	 * running it returns the same outcome. If subscribing fails, or the first refresh
-	 * fails and {@link SyncOptions#failStartOnError()} is set, the handle unsubscribes,
-	 * reports, goes back to {@link State#NEW} and the returned future fails. If
-	 * {@link #stop()} is called while starting, the future completes normally.
+	 * fails and {@link SyncOptions#failStartOnError()} is set (and no archived snapshot
+	 * was restored), the handle unsubscribes, reports, goes back to {@link State#NEW} and
+	 * the returned future fails; a handle with an archive restores its last-known-good
+	 * snapshot first, so it holds state even then. If {@link #stop()} is called while
+	 * starting, the future completes normally.
 	 * @return a future that completes when the handle runs
 	 * @throws IllegalStateException if the handle was stopped
 	 */
@@ -186,6 +188,7 @@ public final class SyncHandle<T> {
 		}
 		catch (Exception ex) {
 			report(SyncPhase.SUBSCRIBE, ex, null, 0, false, null);
+			restoreFromArchive();
 			rollBack(future, ex);
 			return future.copy();
 		}

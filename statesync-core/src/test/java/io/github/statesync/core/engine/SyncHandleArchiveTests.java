@@ -86,6 +86,20 @@ class SyncHandleArchiveTests {
 	}
 
 	@Test
+	void restoresArchivedSnapshotWhenSubscribingFailsAndCanStillStartLater() {
+		this.archive.holding(TOPIC, 5, "archived");
+		this.source.failSubscribe(new IOException("no connection"));
+		SyncHandle<String> handle = handle();
+		assertThat(handle.start()).isCompletedExceptionally();
+		assertThat(handle.state()).isEqualTo(SyncHandle.State.NEW);
+		assertThat(this.applier.revisions()).containsExactly(5L);
+		this.source.failSubscribe(null);
+		this.source.put(TOPIC, 6, "v6");
+		assertThat(handle.start()).isCompleted();
+		assertThat(this.applier.revisions()).containsExactly(5L, 6L);
+	}
+
+	@Test
 	void startsOnArchivedSnapshotWhenSourceHoldsNone() {
 		this.archive.holding(TOPIC, 5, "archived");
 		SyncHandle<String> handle = handle();

@@ -58,7 +58,7 @@ final class TestSource<T> implements InvalidationSubscriber, SnapshotProvider<T>
 		return this;
 	}
 
-	void failSubscribe(Exception failure) {
+	void failSubscribe(@Nullable Exception failure) {
 		this.subscribeFailure = failure;
 	}
 

@@ -53,8 +53,22 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 	 * at once.
 	 */
 	void validateConfiguredTopics() {
+		if (this.properties.getMaxTopics() < 1) {
+			throw new InvalidStateSyncConfigurationException("statesync.max-topics", this.properties.getMaxTopics(),
+					"must be at least 1");
+		}
 		configuredTopics().forEach((topic) -> resolve(topic, null));
 		resolve("(defaults)", null);
+	}
+
+	@Override
+	public void validateTopics(Set<String> topics) {
+		int maxTopics = this.properties.getMaxTopics();
+		if (topics.size() > maxTopics) {
+			throw new InvalidStateSyncConfigurationException("statesync.max-topics", maxTopics,
+					topics.size() + " topics are declared by @SyncedTopic beans and statesync.topics together; "
+							+ "raise the limit or follow fewer topics");
+		}
 	}
 
 	@Override
@@ -80,6 +94,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		Class<?> resolvedType = (bean != null) ? bean.type() : (type.value() != null) ? type.value() : JsonNode.class;
 		ApplyMode mode = lookup.get("mode", Topic::getMode, (bean != null) ? bean.mode() : ApplyMode.PATCH).value();
 		boolean required = lookup.get("required", Topic::getRequired, (bean != null) && bean.required()).value();
+		boolean lastKnownGood = lookup.get("last-known-good", Topic::getLastKnownGood, false).value();
 		Setting<DataSize> maxPayload = lookup.get("max-payload-size", Topic::getMaxPayloadSize, DEFAULT_MAX_PAYLOAD);
 		if (maxPayload.value().toBytes() < 1 || maxPayload.value().compareTo(MAX_PAYLOAD_LIMIT) > 0) {
 			throw new InvalidStateSyncConfigurationException(maxPayload.property(), maxPayload.value(),
@@ -94,7 +109,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		}
 		return new TopicSettings(topic, resolvedType, options, required, mode,
 				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
-				(int) maxPayload.value().toBytes());
+				(int) maxPayload.value().toBytes(), lastKnownGood);
 	}
 
 	private static void validateName(String topic, @Nullable BeanTopic bean) {

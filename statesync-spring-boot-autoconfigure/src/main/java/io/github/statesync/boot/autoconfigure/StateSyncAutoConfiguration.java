@@ -1,5 +1,7 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,9 +18,13 @@ import io.github.statesync.boot.topic.SyncedValueBeanRegistrar;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.boot.topic.TopicStatistics;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
+import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.core.spi.SnapshotArchive;
+import io.github.statesync.redis.JacksonSyncCodec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,6 +39,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
@@ -117,10 +124,10 @@ public final class StateSyncAutoConfiguration {
 			StateSyncTransport transport, ObjectProvider<RestProviderFactory> restProviders, SyncScheduler scheduler,
 			ObjectProvider<SyncListener> listeners, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<SnapshotValidator> validator, ApplicationEventPublisher events,
-			StateSyncProperties properties) {
+			StateSyncProperties properties, ObjectProvider<SnapshotArchive<JsonNode>> archive) {
 		return new StateSyncLifecycle(registry, settingsResolver, transport, restProviders.getIfAvailable(), scheduler,
 				listeners.orderedStream().toList(), mapper(jsonMapper), validator.getIfUnique(), events,
-				properties.getStartupTimeout());
+				properties.getStartupTimeout(), archive::getIfUnique);
 	}
 
 	static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
@@ -134,6 +141,33 @@ public final class StateSyncAutoConfiguration {
 		byte[] suffix = new byte[3];
 		ThreadLocalRandom.current().nextBytes(suffix);
 		return environment.getProperty("spring.application.name", "statesync") + "-" + HexFormat.of().formatHex(suffix);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.github.statesync.redis.JacksonSyncCodec")
+	static class LastKnownGoodConfiguration {
+
+		/**
+		 * The archive of last-known-good snapshots: lazy, so that its directory is
+		 * created only when a topic enables it; closed, writing what still waits, after
+		 * every topic stopped.
+		 */
+		@Bean
+		@Lazy
+		@ConditionalOnMissingBean(SnapshotArchive.class)
+		FileSnapshotArchive<JsonNode> stateSyncSnapshotArchive(StateSyncProperties properties,
+				ObjectProvider<JsonMapper> jsonMapper) {
+			Path directory = properties.getLastKnownGoodDirectory();
+			try {
+				return new FileSnapshotArchive<>(directory, new JacksonSyncCodec(mapper(jsonMapper), Integer.MAX_VALUE,
+						JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH), JsonNode.class);
+			}
+			catch (IOException ex) {
+				throw new InvalidStateSyncConfigurationException("statesync.last-known-good-directory", directory,
+						"cannot be created or written: " + ex);
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,7 @@
 package io.github.statesync.boot.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +48,18 @@ public class StateSyncProperties {
 	 * Longest time the application start waits for every topic's first snapshot.
 	 */
 	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Largest number of topics this node follows, bean and configured ones together; more
+	 * fail the start.
+	 */
+	private int maxTopics = 10_000;
+
+	/**
+	 * Directory that keeps the last-known-good snapshot of every topic with
+	 * 'last-known-good' enabled. Relative paths resolve against the working directory.
+	 */
+	private Path lastKnownGoodDirectory = Path.of("statesync-last-known-good");
 
 	/**
 	 * Redis transport settings.
@@ -106,6 +119,22 @@ public class StateSyncProperties {
 
 	public void setStartupTimeout(Duration startupTimeout) {
 		this.startupTimeout = startupTimeout;
+	}
+
+	public int getMaxTopics() {
+		return this.maxTopics;
+	}
+
+	public void setMaxTopics(int maxTopics) {
+		this.maxTopics = maxTopics;
+	}
+
+	public Path getLastKnownGoodDirectory() {
+		return this.lastKnownGoodDirectory;
+	}
+
+	public void setLastKnownGoodDirectory(Path lastKnownGoodDirectory) {
+		this.lastKnownGoodDirectory = lastKnownGoodDirectory;
 	}
 
 	public Redis getRedis() {
@@ -310,6 +339,13 @@ public class StateSyncProperties {
 		private @Nullable Boolean required;
 
 		/**
+		 * Whether every applied snapshot is also written to the last-known-good
+		 * directory, so that a start while the source is unreachable (or empty) applies
+		 * it instead of the bean's defaults. Default: false.
+		 */
+		private @Nullable Boolean lastKnownGood;
+
+		/**
 		 * Silence to wait for after an invalidation before refreshing. Default: none.
 		 */
 		private @Nullable Duration debounce;
@@ -390,6 +426,14 @@ public class StateSyncProperties {
 
 		public void setRequired(@Nullable Boolean required) {
 			this.required = required;
+		}
+
+		public @Nullable Boolean getLastKnownGood() {
+			return this.lastKnownGood;
+		}
+
+		public void setLastKnownGood(@Nullable Boolean lastKnownGood) {
+			this.lastKnownGood = lastKnownGood;
 		}
 
 		public @Nullable Duration getDebounce() {

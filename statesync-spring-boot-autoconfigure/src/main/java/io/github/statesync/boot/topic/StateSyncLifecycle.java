@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.core.spi.SnapshotProvider;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -69,6 +71,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 
 	private final Duration startupTimeout;
 
+	private final Supplier<@Nullable SnapshotArchive<JsonNode>> archive;
+
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	/**
@@ -84,11 +88,14 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 	 * @param validator validates candidate states, or {@code null}
 	 * @param events publishes {@link io.github.statesync.boot.StateSyncAppliedEvent}
 	 * @param startupTimeout how long start waits for first snapshots
+	 * @param archive supplies the last-known-good archive, asked only if a topic enables
+	 * it, and answering {@code null} if none is available
 	 */
 	public StateSyncLifecycle(SyncedTopicRegistry registry, TopicSettingsResolver settingsResolver,
 			StateSyncTransport transport, @Nullable Function<TopicSettings, SnapshotProvider<JsonNode>> restProviders,
 			SyncScheduler scheduler, List<SyncListener> listeners, JsonMapper mapper,
-			@Nullable SnapshotValidator validator, ApplicationEventPublisher events, Duration startupTimeout) {
+			@Nullable SnapshotValidator validator, ApplicationEventPublisher events, Duration startupTimeout,
+			Supplier<@Nullable SnapshotArchive<JsonNode>> archive) {
 		this.registry = registry;
 		this.settingsResolver = settingsResolver;
 		this.transport = transport;
@@ -99,6 +106,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		this.validator = validator;
 		this.events = events;
 		this.startupTimeout = startupTimeout;
+		this.archive = archive;
 	}
 
 	@Override
@@ -110,6 +118,13 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		Set<String> topics = new LinkedHashSet<>();
 		this.registry.beanTopics().forEach((bean) -> topics.add(bean.topic()));
 		topics.addAll(this.settingsResolver.configuredTopics());
+		try {
+			this.settingsResolver.validateTopics(topics);
+		}
+		catch (RuntimeException ex) {
+			this.running.set(false);
+			throw ex;
+		}
 		Map<String, TopicSettings> settings = new LinkedHashMap<>();
 		for (String topic : topics) {
 			settings.put(topic, this.settingsResolver.resolve(topic, this.registry.beanTopic(topic)));
@@ -188,6 +203,15 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			.options(settings.options().withFailStartOnError(settings.required()))
 			.scheduler(this.scheduler);
 		this.listeners.forEach(builder::listener);
+		if (settings.lastKnownGood()) {
+			SnapshotArchive<JsonNode> lastKnownGood = this.archive.get();
+			if (lastKnownGood == null) {
+				throw new IllegalStateException("Topic '" + settings.topic()
+						+ "' keeps its last-known-good snapshot but no SnapshotArchive is available: "
+						+ "add statesync-redis, whose JSON codec writes the files");
+			}
+			builder.archive(lastKnownGood);
+		}
 		return builder.build();
 	}
 

@@ -27,4 +27,12 @@ public interface TopicSettingsResolver {
 	 */
 	TopicSettings resolve(String topic, @Nullable BeanTopic bean);
 
+	/**
+	 * Check the whole set of topics this node is about to follow, before any starts.
+	 * @param topics every topic, declared by beans or configured
+	 * @throws RuntimeException if the node may not follow them all
+	 */
+	default void validateTopics(Set<String> topics) {
+	}
+
 }

@@ -341,6 +341,25 @@ class StateSyncAutoConfigurationTests {
 				"statesync.topics.pricing.leading=false", "statesync.topics.pricing.trailing=false");
 		assertFailsOn("statesync.topics.pricing.fetch-timeout", "statesync.topics.pricing.fetch-timeout=0s");
 		assertFailsOn("statesync.topics.pricing.max-payload-size", "statesync.topics.pricing.max-payload-size=1GB");
+		assertFailsOn("statesync.max-topics", "statesync.max-topics=0");
+	}
+
+	@Test
+	void followingMoreTopicsThanAllowedFailsWithTheCount() {
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.max-topics=2", "statesync.topics.pricing.required=false",
+					"statesync.topics.limits.required=false")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new StateSyncFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: statesync.max-topics")
+					.contains("Value: 2")
+					.contains("3 topics are declared");
+			});
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.max-topics=3", "statesync.topics.pricing.required=false",
+					"statesync.topics.limits.required=false")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
