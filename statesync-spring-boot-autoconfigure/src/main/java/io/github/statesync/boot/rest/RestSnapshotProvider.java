@@ -1,9 +1,12 @@
 package io.github.statesync.boot.rest;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
+import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotProvider;
@@ -13,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -55,19 +58,43 @@ public final class RestSnapshotProvider implements SnapshotProvider<JsonNode> {
 	}
 
 	private @Nullable SnapshotEnvelope<JsonNode> get(String topic, Revision knownRevision) {
-		ResponseEntity<byte[]> response = this.client.get()
+		return this.client.get()
 			.uri(this.baseUrl.toString().replaceAll("/+$", "") + TopicSnapshotEndpoint.PATH, topic)
 			.headers((headers) -> {
 				if (!knownRevision.equals(Revision.ZERO)) {
 					headers.set(HttpHeaders.IF_NONE_MATCH, TopicSnapshotEndpoint.etag(knownRevision));
 				}
 			})
-			.retrieve()
-			.toEntity(byte[].class);
-		if (response.getStatusCode().isSameCodeAs(HttpStatus.NOT_MODIFIED) || response.getBody() == null) {
-			return null;
+			.exchange((request, response) -> {
+				if (response.getStatusCode().isSameCodeAs(HttpStatus.NOT_MODIFIED)) {
+					return null;
+				}
+				if (!response.getStatusCode().is2xxSuccessful()) {
+					throw response.createException();
+				}
+				return this.codec.decodeSnapshot(readBounded(topic, response), JsonNode.class);
+			});
+	}
+
+	/**
+	 * Read the body, but never more than the codec accepts: an owner that answers a huge
+	 * body costs at most the payload limit in memory.
+	 */
+	private byte[] readBounded(String topic, ClientHttpResponse response) throws IOException {
+		int limit = this.codec.maxPayloadBytes();
+		long declared = response.getHeaders().getContentLength();
+		if (declared > limit) {
+			throw new ProtocolException("snapshot of topic '" + topic + "' is " + declared
+					+ " bytes, over the payload limit of " + limit + " bytes");
 		}
-		return this.codec.decodeSnapshot(response.getBody(), JsonNode.class);
+		try (InputStream body = response.getBody()) {
+			byte[] payload = body.readNBytes((limit == Integer.MAX_VALUE) ? limit : limit + 1);
+			if (payload.length > limit) {
+				throw new ProtocolException(
+						"snapshot of topic '" + topic + "' is over the payload limit of " + limit + " bytes");
+			}
+			return payload;
+		}
 	}
 
 }
