@@ -79,7 +79,9 @@ public final class JacksonSyncCodec implements SyncCodec {
 				"invalidation event" + ((topic != null) ? " for topic '" + topic + "'" : ""));
 		String sourceId = optionalString(tree, "sourceId");
 		Long timestampMs = optionalLong(tree, "timestampMs");
-		return InvalidationEvent.parse(topic, revision, sourceId, timestampMs);
+		JsonNode data = tree.get("data");
+		return InvalidationEvent.parse(topic, revision, sourceId, timestampMs,
+				(data != null && !data.isNull()) ? data : null);
 	}
 
 	@Override
@@ -92,6 +94,9 @@ public final class JacksonSyncCodec implements SyncCodec {
 		}
 		if (event.timestampMs() != null) {
 			fields.put("timestampMs", event.timestampMs());
+		}
+		if (event.data() != null) {
+			fields.put("data", event.data());
 		}
 		return this.treeMapper.writeValueAsBytes(fields);
 	}
@@ -117,6 +122,28 @@ public final class JacksonSyncCodec implements SyncCodec {
 		catch (JacksonException ex) {
 			throw new ProtocolException("snapshot at revision " + revision + ": data does not fit "
 					+ dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/**
+	 * Bind inline data, a {@link JsonNode} this codec decoded, to a type; a
+	 * {@code JsonNode} type gets the node itself.
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T bindInlineData(Object data, Type dataType) {
+		if (!(data instanceof JsonNode node)) {
+			throw new ProtocolException("inline data must be a JsonNode, was " + data.getClass().getName());
+		}
+		if (dataType == JsonNode.class) {
+			return (T) node;
+		}
+		try {
+			return this.dataMapper.treeToValue(node, this.dataMapper.constructType(dataType));
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException(
+					"inline data does not fit " + dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
 		}
 	}
 

@@ -56,6 +56,11 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 */
 	private static final int ENVELOPE_OVERHEAD = 43;
 
+	private static final int MAX_REVISION_DIGITS = 20;
+
+	/** {@code ,"data":} in an event that carries its data inline. */
+	private static final int INLINE_OVERHEAD = 8;
+
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 
 	private final SyncCodec codec;
@@ -69,6 +74,8 @@ public final class RedisSnapshotStore implements StatePublisher {
 	private final Duration timeout;
 
 	private final ToIntFunction<String> payloadLimits;
+
+	private final ToIntFunction<String> inlineLimits;
 
 	/**
 	 * Create a store.
@@ -97,6 +104,27 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 */
 	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
 			@Nullable String sourceId, Clock clock, Duration timeout, ToIntFunction<String> payloadLimits) {
+		this(connectionFactory, codec, keys, sourceId, clock, timeout, payloadLimits, (topic) -> 0);
+	}
+
+	/**
+	 * Create a store whose topics may have payload limits of their own and may carry
+	 * small snapshots inline in their invalidations.
+	 * @param connectionFactory the connections to use (reads are asynchronous)
+	 * @param codec the codec for snapshots and events
+	 * @param keys where topics live
+	 * @param sourceId this node's id, sent with every invalidation, or {@code null}
+	 * @param clock the clock for event timestamps
+	 * @param timeout how long a blocking publish waits for Redis
+	 * @param payloadLimits the largest snapshot, in bytes, readers of each topic accept;
+	 * a publish over it is refused, since no reader would apply it
+	 * @param inlineLimits the largest data, in bytes as JSON, that a publish of each
+	 * topic also carries inside its invalidation ({@code 0}: never), so readers apply it
+	 * without a fetch; the snapshot is stored as always
+	 */
+	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
+			@Nullable String sourceId, Clock clock, Duration timeout, ToIntFunction<String> payloadLimits,
+			ToIntFunction<String> inlineLimits) {
 		RedisSerializationContext<String, byte[]> context = RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
@@ -108,6 +136,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
 		this.payloadLimits = Objects.requireNonNull(payloadLimits, "payloadLimits must not be null");
+		this.inlineLimits = Objects.requireNonNull(inlineLimits, "inlineLimits must not be null");
 	}
 
 	/**
@@ -163,18 +192,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 */
 	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes,
 			Executor executor) {
-		return (topic, knownRevision) -> this.redis.opsForValue()
-			.get(this.keys.snapshotKey(topic))
-			.toFuture()
-			.thenApplyAsync((payload) -> {
-				if (payload == null) {
-					return null;
-				}
-				if (sizes != null) {
-					sizes.accept(topic, payload.length);
-				}
-				return codec.<T>decodeSnapshot(payload, dataType);
-			}, executor);
+		return new StoreProvider<>(dataType, codec, sizes, executor);
 	}
 
 	@Override
@@ -217,8 +235,15 @@ public final class RedisSnapshotStore implements StatePublisher {
 			throw new IllegalStateException("Codec wrote an event without a single " + REVISION_MARKER + ": " + event);
 		}
 		int valueStart = marker + REVISION_MARKER.length() - 2;
-		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, bytes(event.substring(0, valueStart)),
-				bytes(event.substring(valueStart + 1)), bytes((expected != null) ? expected.toString() : ""));
+		byte[] eventHead = bytes(event.substring(0, valueStart));
+		byte[] eventTail = bytes(event.substring(valueStart + 1));
+		if (json.length <= this.inlineLimits.applyAsInt(topic)
+				&& eventHead.length + MAX_REVISION_DIGITS + eventTail.length + INLINE_OVERHEAD + json.length <= limit
+				&& eventTail.length > 0 && eventTail[eventTail.length - 1] == '}') {
+			eventTail = inline(eventTail, json);
+		}
+		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, eventHead, eventTail,
+				bytes((expected != null) ? expected.toString() : ""));
 		return this.redis
 			.execute(PUBLISH_SCRIPT, List.of(this.keys.revisionKey(topic), this.keys.snapshotKey(topic)), args,
 					RedisElementWriter.from(RedisSerializer.byteArray()),
@@ -237,8 +262,66 @@ public final class RedisSnapshotStore implements StatePublisher {
 		}
 	}
 
+	/**
+	 * Put the data into the event, as its last member: {@code ...,"data":<json>}}.
+	 */
+	private static byte[] inline(byte[] eventTail, byte[] json) {
+		byte[] member = bytes(",\"data\":");
+		byte[] inlined = new byte[eventTail.length - 1 + member.length + json.length + 1];
+		System.arraycopy(eventTail, 0, inlined, 0, eventTail.length - 1);
+		System.arraycopy(member, 0, inlined, eventTail.length - 1, member.length);
+		System.arraycopy(json, 0, inlined, eventTail.length - 1 + member.length, json.length);
+		inlined[inlined.length - 1] = '}';
+		return inlined;
+	}
+
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Reads snapshots from the store, and binds the ones invalidations carry inline.
+	 */
+	private final class StoreProvider<T> implements SnapshotProvider<T> {
+
+		private final Type dataType;
+
+		private final SyncCodec codec;
+
+		private final @Nullable ObjIntConsumer<String> sizes;
+
+		private final Executor executor;
+
+		StoreProvider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes, Executor executor) {
+			this.dataType = dataType;
+			this.codec = codec;
+			this.sizes = sizes;
+			this.executor = executor;
+		}
+
+		@Override
+		public CompletableFuture<@Nullable SnapshotEnvelope<T>> fetch(String topic, Revision knownRevision) {
+			return RedisSnapshotStore.this.redis.opsForValue()
+				.get(RedisSnapshotStore.this.keys.snapshotKey(topic))
+				.toFuture()
+				.thenApplyAsync((payload) -> {
+					if (payload == null) {
+						return null;
+					}
+					if (this.sizes != null) {
+						this.sizes.accept(topic, payload.length);
+					}
+					return this.codec.<T>decodeSnapshot(payload, this.dataType);
+				}, this.executor);
+		}
+
+		@Override
+		public @Nullable SnapshotEnvelope<T> inlineSnapshot(InvalidationEvent event) {
+			Object data = event.data();
+			return (data != null)
+					? new SnapshotEnvelope<>(event.revision(), this.codec.bindInlineData(data, this.dataType)) : null;
+		}
+
 	}
 
 }

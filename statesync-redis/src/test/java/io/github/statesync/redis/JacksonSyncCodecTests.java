@@ -9,6 +9,7 @@ import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,30 @@ class JacksonSyncCodecTests {
 		assertThat(json).isEqualTo(
 				"{\"topic\":\"settings\",\"revision\":\"42\",\"sourceId\":\"node-a\",\"timestampMs\":1764000000000}");
 		assertThat(this.codec.decodeEvent(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(event);
+	}
+
+	@Test
+	void eventCarriesInlineDataThatBindsToTheReadersType() {
+		InvalidationEvent event = decodeEvent(
+				"{\"topic\":\"t\",\"revision\":\"7\",\"data\":{\"theme\":\"dark\",\"maxUploadMb\":5}}");
+		assertThat(event.data()).isInstanceOf(JsonNode.class);
+		assertThat(this.codec.<JsonNode>bindInlineData(event.data(), JsonNode.class)).isSameAs(event.data());
+		assertThat(this.codec.<Limits>bindInlineData(event.data(), Limits.class)).isEqualTo(new Limits("dark", 5));
+		assertThat(new String(this.codec.encodeEvent(event), StandardCharsets.UTF_8))
+			.isEqualTo("{\"topic\":\"t\",\"revision\":\"7\",\"data\":{\"theme\":\"dark\",\"maxUploadMb\":5}}");
+		assertThat(decodeEvent("{\"topic\":\"t\",\"revision\":\"7\",\"data\":null}").data()).isNull();
+	}
+
+	@Test
+	void inlineDataThatDoesNotFitTheTypeIsAProtocolError() {
+		InvalidationEvent event = decodeEvent("{\"topic\":\"t\",\"revision\":\"7\",\"data\":[1,2]}");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.bindInlineData(event.data(), Limits.class))
+			.withMessageStartingWith("inline data does not fit");
+	}
+
+	record Limits(String theme, int maxUploadMb) {
+
 	}
 
 	@Test

@@ -435,49 +435,91 @@ public final class SyncHandle<T> {
 			SyncPhase phase) {
 		this.applyLock.lock();
 		try {
-			if (this.state == State.STOPPED) {
-				return ApplyResult.STOPPED;
-			}
-			long revision = snapshot.revision().longValue();
-			long previous = this.localRevision;
-			if (this.hasSnapshot && Long.compareUnsigned(revision, previous) <= 0) {
-				logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic,
-						snapshot.revision(), Revision.of(previous));
-				return ApplyResult.SKIPPED;
-			}
-			try {
-				this.applier.apply(snapshot);
-			}
-			catch (Throwable ex) {
-				report(phase, ex, snapshot.revision(), attempt, false, null);
-				if (refresh != null) {
-					refresh.failure = ex;
-				}
-				return ApplyResult.FAILED;
-			}
-			// an apply nested in this one (a listener that published and applied its own
-			// write)
-			// may have moved further already: never go back
-			if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0) {
-				this.localRevision = revision;
-			}
-			this.hasSnapshot = true;
-			Announcement announcement = this.announced.get();
-			Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
-			if (phase == SyncPhase.ARCHIVE) {
-				logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic,
-						snapshot.revision());
-			}
-			else {
-				logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
-				archive(snapshot);
-			}
-			this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
-			return ApplyResult.APPLIED;
+			return applyLocked(snapshot, refresh, attempt, phase);
 		}
 		finally {
 			this.applyLock.unlock();
 		}
+	}
+
+	/**
+	 * Apply the snapshot an event carried inline, on the delivering thread, unless
+	 * another apply holds the lock (then the caller fetches instead of waiting: a slow
+	 * apply must not stall the thread that delivers every topic's events).
+	 * @return whether the local revision now reaches every announced one, so no fetch is
+	 * needed
+	 */
+	private boolean applyInline(InvalidationEvent event) {
+		long started = this.scheduler.nanoTime();
+		SnapshotEnvelope<T> inline;
+		try {
+			inline = this.provider.inlineSnapshot(event);
+		}
+		catch (RuntimeException ex) {
+			report(SyncPhase.PROTOCOL, ex, event.revision(), 0, false, null);
+			return false;
+		}
+		if (inline == null || !this.applyLock.tryLock()) {
+			return false;
+		}
+		ApplyResult result;
+		try {
+			result = applyLocked(inline, null, 0, SyncPhase.APPLY);
+		}
+		finally {
+			this.applyLock.unlock();
+		}
+		if (result == ApplyResult.STOPPED) {
+			return true;
+		}
+		this.listener.onRefresh(this.topic, switch (result) {
+			case APPLIED -> RefreshOutcome.APPLIED;
+			case FAILED -> RefreshOutcome.FAILED;
+			default -> RefreshOutcome.SKIPPED;
+		}, this.scheduler.nanoTime() - started);
+		return result != ApplyResult.FAILED
+				&& Long.compareUnsigned(this.localRevision, this.announced.get().revision) >= 0;
+	}
+
+	private ApplyResult applyLocked(SnapshotEnvelope<T> snapshot, @Nullable Refresh refresh, int attempt,
+			SyncPhase phase) {
+		if (this.state == State.STOPPED) {
+			return ApplyResult.STOPPED;
+		}
+		long revision = snapshot.revision().longValue();
+		long previous = this.localRevision;
+		if (this.hasSnapshot && Long.compareUnsigned(revision, previous) <= 0) {
+			logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic, snapshot.revision(),
+					Revision.of(previous));
+			return ApplyResult.SKIPPED;
+		}
+		try {
+			this.applier.apply(snapshot);
+		}
+		catch (Throwable ex) {
+			report(phase, ex, snapshot.revision(), attempt, false, null);
+			if (refresh != null) {
+				refresh.failure = ex;
+			}
+			return ApplyResult.FAILED;
+		}
+		// an apply nested in this one (a listener that published and applied its
+		// own write) may have moved further already: never go back
+		if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0) {
+			this.localRevision = revision;
+		}
+		this.hasSnapshot = true;
+		Announcement announcement = this.announced.get();
+		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
+		if (phase == SyncPhase.ARCHIVE) {
+			logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+		}
+		else {
+			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+			archive(snapshot);
+		}
+		this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
+		return ApplyResult.APPLIED;
 	}
 
 	private void archive(SnapshotEnvelope<T> snapshot) {
@@ -862,6 +904,9 @@ public final class SyncHandle<T> {
 			}
 			announce(revision, event.timestampMs());
 			SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.ACCEPTED);
+			if (event.data() != null && applyInline(event)) {
+				return;
+			}
 			SyncHandle.this.trigger.fire();
 		}
 

@@ -2,6 +2,7 @@ package io.github.statesync.core.spi;
 
 import java.util.concurrent.CompletableFuture;
 
+import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import org.jspecify.annotations.Nullable;
@@ -29,5 +30,18 @@ public interface SnapshotProvider<T> {
 	 * @return the snapshot, or {@code null} if it is still {@code knownRevision}
 	 */
 	CompletableFuture<@Nullable SnapshotEnvelope<T>> fetch(String topic, Revision knownRevision);
+
+	/**
+	 * Return the snapshot an invalidation carries inline, bound to this provider's type,
+	 * so the handle can apply it without a fetch. Called on the thread that delivers the
+	 * event.
+	 * @param event an event whose {@link InvalidationEvent#data()} is not {@code null}
+	 * @return the snapshot, or {@code null} to fetch instead (the default)
+	 * @throws io.github.statesync.core.protocol.ProtocolException if the inline data does
+	 * not fit the type
+	 */
+	default @Nullable SnapshotEnvelope<T> inlineSnapshot(InvalidationEvent event) {
+		return null;
+	}
 
 }

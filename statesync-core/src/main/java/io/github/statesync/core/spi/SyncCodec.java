@@ -3,6 +3,7 @@ package io.github.statesync.core.spi;
 import java.lang.reflect.Type;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 
 /**
@@ -42,6 +43,20 @@ public interface SyncCodec {
 	 * malformed or its data does not fit the type
 	 */
 	<T> SnapshotEnvelope<T> decodeSnapshot(byte[] payload, Type dataType);
+
+	/**
+	 * Bind the data an invalidation carried inline ({@link InvalidationEvent#data()}, in
+	 * this codec's representation) to a type.
+	 * @param <T> the type of the data
+	 * @param data the inline data
+	 * @param dataType the type to bind the data to
+	 * @return the bound data
+	 * @throws io.github.statesync.core.protocol.ProtocolException if the data does not
+	 * fit the type, or this codec never decodes inline data (the default)
+	 */
+	default <T> T bindInlineData(Object data, Type dataType) {
+		throw new ProtocolException(getClass().getSimpleName() + " does not decode inline snapshot data");
+	}
 
 	/**
 	 * Encode snapshot data (the {@code data} member of an envelope).

@@ -129,6 +129,25 @@ final class TestSource<T> implements InvalidationSubscriber, SnapshotProvider<T>
 		event(topic, revision);
 	}
 
+	/** Store a snapshot and announce it with its data inline. */
+	void publishInline(String topic, long revision, T data) {
+		put(topic, revision, data);
+		deliver(topic, new InvalidationEvent(topic, Revision.of(revision), null, null, data));
+	}
+
+	/**
+	 * Binds inline data as it is; data that is a {@link ProtocolException} stands for
+	 * data that does not fit the type.
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	public @Nullable SnapshotEnvelope<T> inlineSnapshot(InvalidationEvent event) {
+		if (event.data() instanceof ProtocolException unfit) {
+			throw unfit;
+		}
+		return new SnapshotEnvelope<>(event.revision(), (T) event.data());
+	}
+
 	void event(String topic, long revision) {
 		deliver(topic, InvalidationEvent.of(topic, Revision.of(revision)));
 	}

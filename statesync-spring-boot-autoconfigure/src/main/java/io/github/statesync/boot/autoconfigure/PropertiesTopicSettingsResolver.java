@@ -100,6 +100,11 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 			throw new InvalidStateSyncConfigurationException(maxPayload.property(), maxPayload.value(),
 					"must be between 1B and " + MAX_PAYLOAD_LIMIT);
 		}
+		Setting<DataSize> inlineMax = lookup.get("inline-max-size", Topic::getInlineMaxSize, DataSize.ofBytes(0));
+		if (inlineMax.value().toBytes() < 0 || inlineMax.value().compareTo(maxPayload.value()) > 0) {
+			throw new InvalidStateSyncConfigurationException(inlineMax.property(), inlineMax.value(),
+					"must be between 0B (never inline) and the topic's max-payload-size (" + maxPayload.value() + ")");
+		}
 		SyncOptions options = new SyncOptions(retry(lookup), throttling(lookup),
 				positiveOrNull(lookup.get("poll-interval", Topic::getPollInterval, null)),
 				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
@@ -109,7 +114,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		}
 		return new TopicSettings(topic, resolvedType, options, required, mode,
 				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
-				(int) maxPayload.value().toBytes(), lastKnownGood);
+				(int) maxPayload.value().toBytes(), (int) inlineMax.value().toBytes(), lastKnownGood);
 	}
 
 	private static void validateName(String topic, @Nullable BeanTopic bean) {

@@ -384,6 +384,14 @@ public class StateSyncProperties {
 		private @Nullable DataSize maxPayloadSize;
 
 		/**
+		 * Largest snapshot data, as JSON, that a publish of the topic also carries inside
+		 * its invalidation, so that readers apply it without fetching it (an optional
+		 * 'data' member that other state-sync clients ignore). Larger data is only
+		 * stored. Default: 0B (never inline).
+		 */
+		private @Nullable DataSize inlineMaxSize;
+
+		/**
 		 * Retry of failed or lagging fetches.
 		 */
 		private final Retry retry = new Retry();
@@ -434,6 +442,14 @@ public class StateSyncProperties {
 
 		public void setLastKnownGood(@Nullable Boolean lastKnownGood) {
 			this.lastKnownGood = lastKnownGood;
+		}
+
+		public @Nullable DataSize getInlineMaxSize() {
+			return this.inlineMaxSize;
+		}
+
+		public void setInlineMaxSize(@Nullable DataSize inlineMaxSize) {
+			this.inlineMaxSize = inlineMaxSize;
 		}
 
 		public @Nullable Duration getDebounce() {

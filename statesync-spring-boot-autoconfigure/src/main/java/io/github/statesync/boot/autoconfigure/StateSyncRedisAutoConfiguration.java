@@ -55,8 +55,10 @@ public final class StateSyncRedisAutoConfiguration {
 		int maxPayload = (properties.getDefaults().getMaxPayloadSize() != null)
 				? (int) properties.getDefaults().getMaxPayloadSize().toBytes()
 				: JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES;
+		int inlineMax = (properties.getDefaults().getInlineMaxSize() != null)
+				? (int) properties.getDefaults().getInlineMaxSize().toBytes() : 0;
 		return new RedisStateSyncTransport(connectionFactory, StateSyncAutoConfiguration.mapper(jsonMapper), keys,
-				StateSyncAutoConfiguration.nodeId(properties, environment), maxPayload,
+				StateSyncAutoConfiguration.nodeId(properties, environment), maxPayload, inlineMax,
 				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(), sizeObservers.getIfUnique());
 	}
 

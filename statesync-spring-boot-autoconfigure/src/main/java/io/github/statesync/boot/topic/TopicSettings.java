@@ -21,12 +21,15 @@ import org.jspecify.annotations.Nullable;
  * @param restUrl the owning service's base URL when snapshots come over HTTP, else
  * {@code null}
  * @param maxPayloadBytes the largest accepted payload
+ * @param inlineMaxBytes the largest data a publish carries inside its invalidation,
+ * {@code 0} for never
  * @param lastKnownGood whether applied snapshots are archived and restored when the
  * source is unreachable at start
  * @author statesync
  * @since 0.1.0
  */
 public record TopicSettings(String topic, Class<?> type, SyncOptions options, boolean required, ApplyMode mode,
-		Set<String> pickKeys, Set<String> omitKeys, @Nullable URI restUrl, int maxPayloadBytes, boolean lastKnownGood) {
+		Set<String> pickKeys, Set<String> omitKeys, @Nullable URI restUrl, int maxPayloadBytes, int inlineMaxBytes,
+		boolean lastKnownGood) {
 
 }

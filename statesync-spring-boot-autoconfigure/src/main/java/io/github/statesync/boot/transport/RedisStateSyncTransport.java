@@ -51,6 +51,10 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	private final int defaultPayloadLimit;
 
+	private final Map<String, Integer> inlineLimits = new ConcurrentHashMap<>();
+
+	private final int defaultInlineLimit;
+
 	private final ExecutorService applyExecutor;
 
 	/**
@@ -61,13 +65,14 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	 * @param keys where topics live
 	 * @param nodeId this node's id, or {@code null}
 	 * @param maxPayloadBytes the default payload limit
+	 * @param inlineMaxBytes the default largest data carried inline in invalidations
 	 * @param maxNestingDepth the deepest accepted JSON nesting
 	 * @param publishTimeout how long a publish waits for Redis
 	 * @param sizes told the size of every snapshot read, or {@code null}
 	 */
 	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
-			@Nullable String nodeId, int maxPayloadBytes, int maxNestingDepth, Duration publishTimeout,
-			@Nullable SnapshotSizeObserver sizes) {
+			@Nullable String nodeId, int maxPayloadBytes, int inlineMaxBytes, int maxNestingDepth,
+			Duration publishTimeout, @Nullable SnapshotSizeObserver sizes) {
 		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
 			throw new IllegalArgumentException(
 					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
@@ -77,11 +82,13 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		this.maxNestingDepth = maxNestingDepth;
 		this.sizes = sizes;
 		this.defaultPayloadLimit = maxPayloadBytes;
+		this.defaultInlineLimit = inlineMaxBytes;
 		this.applyExecutor = createApplyExecutor();
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
 		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
-				(topic) -> this.payloadLimits.getOrDefault(topic, this.defaultPayloadLimit));
+				(topic) -> this.payloadLimits.getOrDefault(topic, this.defaultPayloadLimit),
+				(topic) -> this.inlineLimits.getOrDefault(topic, this.defaultInlineLimit));
 	}
 
 	/**
@@ -125,6 +132,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
 		SnapshotSizeObserver observer = this.sizes;
 		this.payloadLimits.put(settings.topic(), settings.maxPayloadBytes());
+		this.inlineLimits.put(settings.topic(), settings.inlineMaxBytes());
 		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()),
 				(observer != null) ? observer::onSnapshotSize : null, this.applyExecutor);
 	}

@@ -342,6 +342,7 @@ class StateSyncAutoConfigurationTests {
 		assertFailsOn("statesync.topics.pricing.fetch-timeout", "statesync.topics.pricing.fetch-timeout=0s");
 		assertFailsOn("statesync.topics.pricing.max-payload-size", "statesync.topics.pricing.max-payload-size=1GB");
 		assertFailsOn("statesync.max-topics", "statesync.max-topics=0");
+		assertFailsOn("statesync.topics.pricing.inline-max-size", "statesync.topics.pricing.inline-max-size=2MB");
 	}
 
 	@Test

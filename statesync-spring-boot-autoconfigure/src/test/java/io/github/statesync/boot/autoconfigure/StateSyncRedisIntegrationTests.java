@@ -2,8 +2,10 @@ package io.github.statesync.boot.autoconfigure;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
+import io.github.statesync.boot.topic.SnapshotSizeObserver;
 import io.github.statesync.boot.topic.SyncedTopicRegistry;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.core.protocol.Revision;
@@ -17,6 +19,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -51,6 +55,40 @@ class StateSyncRedisIntegrationTests {
 			assertThat(onB.getFeatures()).containsEntry("beta", true);
 			assertThat(b.getBean(SyncedTopicRegistry.class).handle("settings").localRevision()).isEqualTo(revision);
 		}));
+	}
+
+	@Test
+	void smallSnapshotsTravelInsideTheInvalidationWhenInliningIsOn() {
+		String[] inline = { "statesync.defaults.inline-max-size=4KB" };
+		node().withPropertyValues(inline).run((a) -> {
+			a.getBean(StatePublisher.class).publish("settings", Map.of("theme", "stored"));
+			node().withPropertyValues(inline).withUserConfiguration(CountingReadsConfiguration.class).run((b) -> {
+				AtomicInteger reads = b.getBean("snapshotReads", AtomicInteger.class);
+				// b fetched at start and resynced once its subscription was confirmed
+				await().atMost(Duration.ofSeconds(10)).until(() -> reads.get() >= 2);
+				reads.set(0);
+				Revision revision = a.getBean(StatePublisher.class).publish("settings", Map.of("theme", "inline"));
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(b.getBean(Settings.class).getTheme()).isEqualTo("inline"));
+				assertThat(b.getBean(SyncedTopicRegistry.class).handle("settings").localRevision()).isEqualTo(revision);
+				assertThat(reads).as("snapshots read from Redis").hasValue(0);
+			});
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountingReadsConfiguration {
+
+		@Bean
+		AtomicInteger snapshotReads() {
+			return new AtomicInteger();
+		}
+
+		@Bean
+		SnapshotSizeObserver countingSizeObserver(AtomicInteger snapshotReads) {
+			return (topic, bytes) -> snapshotReads.incrementAndGet();
+		}
+
 	}
 
 	@Test
