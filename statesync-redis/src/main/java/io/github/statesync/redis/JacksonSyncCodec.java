@@ -11,6 +11,8 @@ import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SyncCodec;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
@@ -71,17 +73,47 @@ public final class JacksonSyncCodec implements SyncCodec {
 		return this.maxPayloadBytes;
 	}
 
+	/**
+	 * Decode an event by streaming over its members: invalidations are the hot path (one
+	 * per write per subscriber, most of them dropped by the revision gate), so no tree is
+	 * built except for inline {@code data}.
+	 */
 	@Override
 	public InvalidationEvent decodeEvent(byte[] payload) {
-		JsonNode tree = readObject(payload, "invalidation event");
-		String topic = stringField(tree, "topic", "invalidation event");
-		String revision = stringField(tree, "revision",
-				"invalidation event" + ((topic != null) ? " for topic '" + topic + "'" : ""));
-		String sourceId = optionalString(tree, "sourceId");
-		Long timestampMs = optionalLong(tree, "timestampMs");
-		JsonNode data = tree.get("data");
-		return InvalidationEvent.parse(topic, revision, sourceId, timestampMs,
-				(data != null && !data.isNull()) ? data : null);
+		checkSize(payload, "invalidation event");
+		Member topic = Member.ABSENT;
+		Member revision = Member.ABSENT;
+		String sourceId = null;
+		Long timestampMs = null;
+		JsonNode data = null;
+		try (JsonParser parser = this.treeMapper.createParser(payload)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new ProtocolException("invalidation event must be a JSON object");
+			}
+			JsonToken token;
+			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				switch (name) {
+					case "topic" -> topic = Member.of(parser, value);
+					case "revision" -> revision = Member.of(parser, value);
+					case "sourceId" -> sourceId = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					case "timestampMs" -> timestampMs = longOrNull(parser, value);
+					case "data" -> data = (value != JsonToken.VALUE_NULL) ? parser.readValueAsTree() : null;
+					default -> parser.skipChildren();
+				}
+			}
+			if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+				throw new ProtocolException("invalidation event is not valid JSON: content after its object");
+			}
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException("invalidation event is not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		String validTopic = topic.string("topic", "invalidation event");
+		String validRevision = revision.string("revision",
+				"invalidation event" + ((validTopic != null) ? " for topic '" + validTopic + "'" : ""));
+		return InvalidationEvent.parse(validTopic, validRevision, sourceId, timestampMs, data);
 	}
 
 	@Override
@@ -158,11 +190,24 @@ public final class JacksonSyncCodec implements SyncCodec {
 		}
 	}
 
-	private JsonNode readObject(byte[] payload, String what) {
+	private static @Nullable Long longOrNull(JsonParser parser, JsonToken token) {
+		if (token != JsonToken.VALUE_NUMBER_INT) {
+			parser.skipChildren();
+			return null;
+		}
+		JsonParser.NumberType type = parser.getNumberType();
+		return (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) ? parser.getLongValue() : null;
+	}
+
+	private void checkSize(byte[] payload, String what) {
 		if (payload.length > this.maxPayloadBytes) {
 			throw new ProtocolException(
 					what + " of " + payload.length + " bytes exceeds the limit of " + this.maxPayloadBytes + " bytes");
 		}
+	}
+
+	private JsonNode readObject(byte[] payload, String what) {
+		checkSize(payload, what);
 		JsonNode tree;
 		try {
 			tree = this.treeMapper.readTree(payload);
@@ -195,6 +240,36 @@ public final class JacksonSyncCodec implements SyncCodec {
 	private static @Nullable Long optionalLong(JsonNode tree, String name) {
 		JsonNode node = tree.get(name);
 		return (node != null && node.isIntegralNumber() && node.canConvertToLong()) ? node.longValue() : null;
+	}
+
+	/**
+	 * A string member of an event as it was read: its value, or the kind of JSON it was
+	 * instead.
+	 */
+	private record Member(@Nullable String value, @Nullable String wrongKind) {
+
+		static final Member ABSENT = new Member(null, null);
+
+		static Member of(JsonParser parser, JsonToken token) {
+			return switch (token) {
+				case VALUE_STRING -> new Member(parser.getString(), null);
+				case VALUE_NULL -> ABSENT;
+				case START_OBJECT, START_ARRAY -> {
+					parser.skipChildren();
+					yield new Member(null, (token == JsonToken.START_OBJECT) ? "OBJECT" : "ARRAY");
+				}
+				case VALUE_TRUE, VALUE_FALSE -> new Member(null, "BOOLEAN");
+				default -> new Member(null, "NUMBER");
+			};
+		}
+
+		@Nullable String string(String name, String what) {
+			if (this.wrongKind != null) {
+				throw new ProtocolException(what + ": " + name + " must be a JSON string, was " + this.wrongKind);
+			}
+			return this.value;
+		}
+
 	}
 
 }

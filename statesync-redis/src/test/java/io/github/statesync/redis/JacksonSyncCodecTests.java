@@ -60,6 +60,24 @@ class JacksonSyncCodecTests {
 		InvalidationEvent event = decodeEvent(
 				"{\"topic\":\"t\",\"revision\":\"7\",\"inline\":{\"x\":1},\"sourceId\":5}");
 		assertThat(event).isEqualTo(InvalidationEvent.of("t", Revision.of(7)));
+		assertThat(decodeEvent("{\"timestampMs\":\"soon\",\"revision\":\"7\",\"topic\":\"t\"}")).isEqualTo(event);
+		assertThat(decodeEvent("{\"topic\":\"t\",\"revision\":\"7\",\"timestampMs\":1e3}")).isEqualTo(event);
+		assertThat(decodeEvent("{\"topic\":\"t\",\"revision\":\"7\",\"timestampMs\":99999999999999999999}"))
+			.isEqualTo(event);
+		assertThat(decodeEvent("{\"topic\":\"t\",\"revision\":\"7\",\"timestampMs\":{\"a\":[1]}}")).isEqualTo(event);
+	}
+
+	@Test
+	void refusesEventWithContentAfterItsObject() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> decodeEvent("{\"topic\":\"t\",\"revision\":\"7\"} {}"))
+			.withMessageContaining("not valid JSON");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> decodeEvent("{\"topic\":\"t\",\"revision\":\"7\""))
+			.withMessageContaining("not valid JSON");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> decodeEvent("{\"topic\":[\"t\"],\"revision\":\"7\"}"))
+			.withMessage("invalidation event: topic must be a JSON string, was ARRAY");
 	}
 
 	@Test
