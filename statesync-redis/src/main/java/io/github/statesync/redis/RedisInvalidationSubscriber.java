@@ -86,6 +86,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private void onConnectionEvent(Event event) {
 		if (event instanceof ConnectionActivatedEvent activated) {
 			this.activeConnections.add(activated.localAddress());
+			if (this.lost.compareAndSet(true, false)) {
+				logger.info("Reconnected to Redis: {} topics resync", this.subscriptions.get());
+			}
 		}
 		else if (event instanceof ConnectionDeactivatedEvent deactivated) {
 			this.activeConnections.remove(deactivated.localAddress());

@@ -1,21 +1,16 @@
 package io.github.statesync.redis;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncHandle;
-import io.github.statesync.core.engine.SyncListener;
-import io.github.statesync.core.engine.SyncOptions;
 import io.github.statesync.core.engine.SyncPhase;
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
@@ -24,15 +19,10 @@ import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.SnapshotProvider;
-import io.github.statesync.test.redis.RedisServer;
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,23 +34,23 @@ class RedisTransportIntegrationTests {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private final List<Node> nodes = new ArrayList<>();
+	private final List<TestNode> nodes = new ArrayList<>();
 
 	@AfterEach
 	void closeNodes() {
-		this.nodes.forEach(Node::close);
+		this.nodes.forEach(TestNode::close);
 	}
 
-	private Node node(String id) {
-		Node node = new Node(id, redis.server());
+	private TestNode node(String id) {
+		TestNode node = new TestNode(id, redis.server());
 		this.nodes.add(node);
 		return node;
 	}
 
 	@Test
 	void publishOnOneNodeIsAppliedOnAnother() {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		SyncHandle<Settings> handle = reader.follow(TOPIC);
 		Settings settings = new Settings("dark", 25, Map.of("beta", true));
 		Revision revision = writer.store.publish(TOPIC, settings);
@@ -76,7 +66,7 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void firstRevisionIsSeededFromServerClockSoRevisionsSurviveDataLoss() {
-		Node writer = node("a");
+		TestNode writer = node("a");
 		Revision first = writer.store.publish(TOPIC, new Settings("dark", 1, Map.of()));
 		long nowMicros = System.currentTimeMillis() * 1000;
 		assertThat(first.longValue()).isBetween(nowMicros - 60_000_000, nowMicros + 60_000_000);
@@ -85,8 +75,8 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void readerNeverSeesInvalidationBeforeItsSnapshot() throws Exception {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		SnapshotProvider<Settings> provider = reader.store.provider(Settings.class);
 		List<String> violations = new CopyOnWriteArrayList<>();
 		AtomicInteger checked = new AtomicInteger();
@@ -124,7 +114,7 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void compareAndSetReportsConflictWithCurrentRevision() {
-		Node writer = node("a");
+		TestNode writer = node("a");
 		PublishResult first = writer.store.publishIfCurrent(TOPIC, Revision.ZERO, new Settings("dark", 1, Map.of()));
 		assertThat(first.published()).isTrue();
 		PublishResult stale = writer.store.publishIfCurrent(TOPIC, Revision.ZERO, new Settings("light", 2, Map.of()));
@@ -137,11 +127,11 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void concurrentCompareAndSetWritersNeverLoseAnUpdate() throws Exception {
-		Node a = node("a");
-		Node b = node("b");
+		TestNode a = node("a");
+		TestNode b = node("b");
 		int increments = 100;
 		List<CompletableFuture<Integer>> writers = new ArrayList<>();
-		for (Node node : List.of(a, b)) {
+		for (TestNode node : List.of(a, b)) {
 			writers.add(CompletableFuture.supplyAsync(() -> {
 				int conflicts = 0;
 				SnapshotProvider<Settings> provider = node.store.provider(Settings.class);
@@ -169,7 +159,7 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void convergesAfterPubSubConnectionsAreKilledDuringWrites() throws Exception {
-		Node writer = node("a");
+		TestNode writer = node("a");
 		List<SyncHandle<Settings>> followers = new ArrayList<>();
 		for (String id : List.of("b", "c")) {
 			followers.add(node(id).follow(TOPIC));
@@ -200,8 +190,8 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void resyncsAfterPubSubKillEvenWithNoWriteAfterIt() {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		SyncHandle<Settings> handle = reader.follow(TOPIC);
 		writer.store.publish(TOPIC, new Settings("dark", 1, Map.of()));
 		await().atMost(Duration.ofSeconds(10)).until(handle::hasSnapshot);
@@ -212,8 +202,8 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void convergesAfterRedisRestarts() {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		SyncHandle<Settings> handle = reader.follow(TOPIC);
 		Revision before = writer.store.publish(TOPIC, new Settings("dark", 1, Map.of()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> handle.localRevision().equals(before));
@@ -231,8 +221,8 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void malformedMessagesAreProtocolErrorsAndNextGoodWriteApplies() {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		SyncHandle<Settings> handle = reader.follow(TOPIC);
 		Revision good = writer.store.publish(TOPIC, new Settings("dark", 1, Map.of()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> handle.localRevision().equals(good));
@@ -259,8 +249,8 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void malformedSnapshotInStoreIsProtocolErrorAndLastGoodStateStays() {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		SyncHandle<Settings> handle = reader.follow(TOPIC);
 		Revision good = writer.store.publish(TOPIC, new Settings("dark", 1, Map.of()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> handle.localRevision().equals(good));
@@ -294,8 +284,8 @@ class RedisTransportIntegrationTests {
 
 	@Test
 	void oneThousandTopicsShareOnePubSubConnection() {
-		Node writer = node("a");
-		Node reader = node("b");
+		TestNode writer = node("a");
+		TestNode reader = node("b");
 		int topics = 1000;
 		List<SyncHandle<Settings>> handles = new ArrayList<>();
 		for (int i = 0; i < topics; i++) {
@@ -318,7 +308,7 @@ class RedisTransportIntegrationTests {
 					(list) -> assertThat(list).isNullOrEmpty(), (list) -> assertThat(list).contains("sub=0")));
 	}
 
-	private static void awaitSubscribed(Node node) {
+	private static void awaitSubscribed(TestNode node) {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> String
 				.valueOf(redis.server().command("PUBSUB", "NUMSUB", RedisTopicKeys.DEFAULT.channel(TOPIC)))
@@ -332,107 +322,6 @@ class RedisTransportIntegrationTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	record Settings(String theme, int maxUploadMb, Map<String, Boolean> features) {
-
-	}
-
-	/**
-	 * One "JVM": its own connection factory, subscriber, store and handles.
-	 */
-	static final class Node implements SyncListener {
-
-		final LettuceConnectionFactory connectionFactory;
-
-		final RedisInvalidationSubscriber subscriber;
-
-		final RedisSnapshotStore store;
-
-		final AtomicReference<Settings> applied = new AtomicReference<>();
-
-		final List<SyncError> errors = new CopyOnWriteArrayList<>();
-
-		final AtomicInteger resyncs = new AtomicInteger();
-
-		private final List<SyncHandle<?>> handles = new CopyOnWriteArrayList<>();
-
-		private final Map<String, InvalidationEvent> events = new ConcurrentHashMap<>();
-
-		Node(String id, RedisServer server) {
-			this.connectionFactory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(server.host(), server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-			this.connectionFactory.afterPropertiesSet();
-			this.connectionFactory.start();
-			JacksonSyncCodec codec = new JacksonSyncCodec();
-			this.subscriber = RedisInvalidationSubscriber.create(this.connectionFactory, codec, RedisTopicKeys.DEFAULT);
-			this.store = new RedisSnapshotStore(this.connectionFactory, codec, RedisTopicKeys.DEFAULT, id,
-					Clock.systemUTC(), Duration.ofSeconds(2));
-		}
-
-		SyncHandle<Settings> follow(String topic) {
-			SyncHandle<Settings> handle = SyncHandle
-				.builder(topic, (name, listener) -> this.subscriber.subscribe(name, new CountingListener(listener)),
-						this.store.<Settings>provider(Settings.class), (snapshot) -> this.applied.set(snapshot.data()))
-				.options(SyncOptions.DEFAULTS.withFailStartOnError(false))
-				.listener(this)
-				.build();
-			handle.start().join();
-			this.handles.add(handle);
-			return handle;
-		}
-
-		InvalidationEvent lastEvent(String topic) {
-			return this.events.get(topic);
-		}
-
-		List<SyncError> errors(SyncPhase phase) {
-			return this.errors.stream().filter((error) -> error.phase() == phase).toList();
-		}
-
-		@Override
-		public void onError(SyncError error) {
-			this.errors.add(error);
-		}
-
-		void close() {
-			this.handles.forEach(SyncHandle::stop);
-			this.subscriber.close();
-			this.connectionFactory.destroy();
-		}
-
-		/**
-		 * Counts resyncs and keeps the last event of each topic, then passes everything
-		 * on.
-		 */
-		private final class CountingListener implements InvalidationListener {
-
-			private final InvalidationListener delegate;
-
-			CountingListener(InvalidationListener delegate) {
-				this.delegate = delegate;
-			}
-
-			@Override
-			public void onInvalidation(InvalidationEvent event) {
-				Node.this.events.put(event.topic(), event);
-				this.delegate.onInvalidation(event);
-			}
-
-			@Override
-			public void onProtocolError(ProtocolException error) {
-				this.delegate.onProtocolError(error);
-			}
-
-			@Override
-			public void onResync() {
-				Node.this.resyncs.incrementAndGet();
-				this.delegate.onResync();
-			}
-
-		}
-
 	}
 
 }

@@ -14,10 +14,10 @@ public enum InvalidationOutcome {
 	/** Not newer than the local revision: dropped without a fetch. */
 	STALE,
 
-	/** Dropped by the refresh filter, or meant for another topic. */
+	/** Dropped by the refresh filter. */
 	FILTERED,
 
-	/** Broke the protocol: reported and dropped. */
+	/** Broke the protocol, or was meant for another topic: reported and dropped. */
 	INVALID
 
 }

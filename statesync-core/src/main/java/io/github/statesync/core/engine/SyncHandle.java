@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,6 +82,8 @@ public final class SyncHandle<T> {
 
 	private final SnapshotApplier<T> applier;
 
+	private final @Nullable Executor applyExecutor;
+
 	private final @Nullable SnapshotArchive<T> archive;
 
 	private final AtomicBoolean restoreTried = new AtomicBoolean();
@@ -131,6 +135,7 @@ public final class SyncHandle<T> {
 		this.provider = builder.provider;
 		this.applier = builder.applier;
 		this.archive = builder.archive;
+		this.applyExecutor = builder.applyExecutor;
 		this.options = builder.options;
 		this.scheduler = builder.scheduler;
 		this.listener = new SyncListeners(builder.listeners);
@@ -563,6 +568,18 @@ public final class SyncHandle<T> {
 		applyIfNewer(archived, null, 0, SyncPhase.ARCHIVE);
 	}
 
+	/**
+	 * The source never delivered an announced revision within the retry bounds: stop
+	 * expecting it (it may have been bogus), so later refreshes do not all end as lag.
+	 * The next event announces again.
+	 */
+	private void forgetAnnouncement(long revision) {
+		Announcement current = this.announced.get();
+		if (current.revision == revision) {
+			this.announced.compareAndSet(current, new Announcement(this.localRevision, null));
+		}
+	}
+
 	private void announce(long revision, @Nullable Long timestampMs) {
 		Announcement candidate = null;
 		Announcement current = this.announced.get();
@@ -697,6 +714,8 @@ public final class SyncHandle<T> {
 
 		private int attempt;
 
+		private long announcedAtFetch;
+
 		private boolean applied;
 
 		private @Nullable Throwable failure;
@@ -720,7 +739,22 @@ public final class SyncHandle<T> {
 				return;
 			}
 			this.attempt++;
+			// events announced after this point queue a refresh of their own: only what
+			// was announced before the fetch left counts as lag
+			this.announcedAtFetch = SyncHandle.this.announced.get().revision;
+			Thread requester = Thread.currentThread();
 			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
+			fetched.whenComplete((snapshot, failure) -> {
+				Executor applyExecutor = SyncHandle.this.applyExecutor;
+				if (applyExecutor != null && Thread.currentThread() == requester) {
+					// completed before we could wait for it: never apply on the thread
+					// that asked (an event delivery thread or the shared scheduler)
+					handOff(applyExecutor, () -> fetched(snapshot, failure));
+				}
+				else {
+					fetched(snapshot, failure);
+				}
+			});
 			try {
 				CompletableFuture<@Nullable SnapshotEnvelope<T>> source = Objects.requireNonNull(
 						SyncHandle.this.provider.fetch(SyncHandle.this.topic, localRevision()),
@@ -743,7 +777,16 @@ public final class SyncHandle<T> {
 			catch (RuntimeException ex) {
 				fetched.completeExceptionally(ex);
 			}
-			fetched.whenComplete(this::fetched);
+		}
+
+		private void handOff(Executor executor, Runnable task) {
+			try {
+				executor.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				// shutting down: finish here rather than never
+				task.run();
+			}
 		}
 
 		private void fetched(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
@@ -786,10 +829,9 @@ public final class SyncHandle<T> {
 						}
 					}
 				}
-				long announcedRevision = SyncHandle.this.announced.get().revision;
-				if (Long.compareUnsigned(SyncHandle.this.localRevision, announcedRevision) < 0) {
+				if (Long.compareUnsigned(SyncHandle.this.localRevision, this.announcedAtFetch) < 0) {
 					retryOrFinish(new SnapshotLagException(SyncHandle.this.topic, snapshotRevision,
-							Revision.of(announcedRevision)), snapshotRevision);
+							Revision.of(this.announcedAtFetch)), snapshotRevision);
 					return;
 				}
 				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.SKIPPED);
@@ -807,6 +849,9 @@ public final class SyncHandle<T> {
 			Duration delay = willRetry ? retry.delay(this.attempt, SyncHandle.this.random) : null;
 			SyncError error = report(SyncPhase.FETCH, cause, snapshotRevision, this.attempt, willRetry, delay);
 			if (!willRetry) {
+				if (cause instanceof SnapshotLagException) {
+					forgetAnnouncement(this.announcedAtFetch);
+				}
 				this.failure = cause;
 				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.FAILED);
 				return;
@@ -873,8 +918,11 @@ public final class SyncHandle<T> {
 			}
 			String topic = SyncHandle.this.topic;
 			if (!topic.equals(event.topic())) {
-				logger.debug("Ignored invalidation for topic '{}' delivered to topic '{}'", event.topic(), topic);
-				SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.FILTERED);
+				// a peer or a shared channel gone wrong: never apply, always tell
+				SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.INVALID);
+				report(SyncPhase.PROTOCOL, new ProtocolException(
+						"invalidation event for topic '" + event.topic() + "' was delivered to topic '" + topic + "'"),
+						null, 0, false, null);
 				return;
 			}
 			long revision = event.revision().longValue();
@@ -956,6 +1004,8 @@ public final class SyncHandle<T> {
 
 		private @Nullable SnapshotArchive<T> archive;
 
+		private @Nullable Executor applyExecutor;
+
 		private RandomGenerator random = ThreadLocalRandom.current();
 
 		private Builder(String topic, InvalidationSubscriber subscriber, SnapshotProvider<T> provider,
@@ -1017,6 +1067,22 @@ public final class SyncHandle<T> {
 		 */
 		public Builder<T> archive(SnapshotArchive<T> archive) {
 			this.archive = Objects.requireNonNull(archive, "archive must not be null");
+			return this;
+		}
+
+		/**
+		 * Set where a fetched snapshot is applied when its fetch completed before the
+		 * handle could wait for it. A fetched snapshot is applied on the thread that
+		 * completes the provider's future; a provider that completes on an executor of
+		 * its own (to keep decoding and applying off I/O threads) should name the same
+		 * executor here, so that no apply ever runs on the thread that asked for the
+		 * fetch: an event delivery thread or the shared scheduler. Default: none, apply
+		 * right there.
+		 * @param applyExecutor the executor
+		 * @return this builder
+		 */
+		public Builder<T> applyExecutor(Executor applyExecutor) {
+			this.applyExecutor = Objects.requireNonNull(applyExecutor, "applyExecutor must not be null");
 			return this;
 		}
 

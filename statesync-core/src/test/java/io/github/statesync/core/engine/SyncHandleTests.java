@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
@@ -188,15 +191,54 @@ class SyncHandleTests {
 		}
 		assertThat(this.source.pendingFetches()).isOne();
 		this.source.completeFetch(2, "v2");
-		// the in-flight fetch answered 2 while 100 was announced: the lag retry serves
-		// the queue
-		this.scheduler.advance(Duration.ofMillis(50));
+		// the in-flight fetch was asked for 2 and got it (no lag: 3..100 came later);
+		// the one queued refresh follows at once
+		assertThat(this.listener.errors(SyncPhase.FETCH)).isEmpty();
 		assertThat(this.source.pendingFetches()).isOne();
 		this.source.completeFetch();
 		assertThat(this.source.fetches.get()).isEqualTo(3);
 		assertThat(this.source.pendingFetches()).isZero();
 		assertThat(this.applier.revisions()).containsExactly(1L, 2L, 100L);
-		assertThat(this.listener.coalesced.get()).isEqualTo(98);
+		assertThat(this.listener.coalesced.get()).isEqualTo(97);
+	}
+
+	@Test
+	void forgetsAnAnnouncementTheSourceNeverDeliversWithinTheRetryBounds() {
+		SyncHandle<String> handle = handle(
+				SyncOptions.DEFAULTS.withRetry(new RetryPolicy(2, Duration.ofMillis(10), 2.0, Duration.ofMillis(10))));
+		this.source.put(TOPIC, 2, "v2");
+		handle.start();
+		this.source.event(TOPIC, 100);
+		this.scheduler.advance(Duration.ofSeconds(1));
+		assertThat(this.listener.errors(SyncPhase.FETCH)).hasSize(2)
+			.last()
+			.satisfies((error) -> assertThat(error.willRetry()).isFalse());
+		assertThat(handle.announcedRevision()).isEqualTo(Revision.of(2));
+		assertThat(handle.refresh()).isCompleted();
+		assertThat(this.listener.errors(SyncPhase.FETCH)).as("a later refresh is not lag").hasSize(2);
+		this.source.publish(TOPIC, 3, "v3");
+		assertThat(this.applier.revisions()).containsExactly(2L, 3L);
+	}
+
+	@Test
+	void fetchThatCompletedBeforeTheHandleWaitedIsAppliedOnTheApplyExecutor() throws Exception {
+		ExecutorService applyExecutor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "apply-executor"));
+		try {
+			List<String> threads = new CopyOnWriteArrayList<>();
+			SyncHandle<String> handle = SyncHandle
+				.builder(TOPIC, this.source, this.source, (snapshot) -> threads.add(Thread.currentThread().getName()))
+				.scheduler(this.scheduler)
+				.applyExecutor(applyExecutor)
+				.build();
+			this.source.put(TOPIC, 1, "v1");
+			handle.start().get(5, TimeUnit.SECONDS);
+			this.source.publish(TOPIC, 2, "v2");
+			await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() == 2);
+			assertThat(threads).containsOnly("apply-executor");
+		}
+		finally {
+			applyExecutor.shutdown();
+		}
 	}
 
 	@Test
@@ -272,11 +314,14 @@ class SyncHandleTests {
 	}
 
 	@Test
-	void ignoresEventForAnotherTopic() {
+	void refusesEventForAnotherTopicAsAProtocolError() {
 		started(1);
 		this.source.deliver(TOPIC, InvalidationEvent.of("other", Revision.of(9)));
 		assertThat(this.source.fetches.get()).isOne();
-		assertThat(this.listener.invalidations(InvalidationOutcome.FILTERED)).isOne();
+		assertThat(this.listener.invalidations(InvalidationOutcome.INVALID)).isOne();
+		assertThat(this.listener.errors(SyncPhase.PROTOCOL)).singleElement()
+			.satisfies((error) -> assertThat(error.cause())
+				.hasMessage("invalidation event for topic 'other' was delivered to topic 'settings'"));
 	}
 
 	@Test

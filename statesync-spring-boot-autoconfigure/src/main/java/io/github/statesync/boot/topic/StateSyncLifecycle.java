@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -203,6 +204,10 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			.options(settings.options().withFailStartOnError(settings.required()))
 			.scheduler(this.scheduler);
 		this.listeners.forEach(builder::listener);
+		Executor applyExecutor = this.transport.applyExecutor();
+		if (applyExecutor != null) {
+			builder.applyExecutor(applyExecutor);
+		}
 		if (settings.lastKnownGood()) {
 			SnapshotArchive<JsonNode> lastKnownGood = this.archive.get();
 			if (lastKnownGood == null) {

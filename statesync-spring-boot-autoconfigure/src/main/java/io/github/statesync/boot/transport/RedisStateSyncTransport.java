@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -135,6 +136,11 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		this.inlineLimits.put(settings.topic(), settings.inlineMaxBytes());
 		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()),
 				(observer != null) ? observer::onSnapshotSize : null, this.applyExecutor);
+	}
+
+	@Override
+	public Executor applyExecutor() {
+		return this.applyExecutor;
 	}
 
 	@Override
