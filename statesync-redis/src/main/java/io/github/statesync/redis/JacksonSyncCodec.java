@@ -134,6 +134,7 @@ public final class JacksonSyncCodec implements SyncCodec {
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> SnapshotEnvelope<T> decodeSnapshot(byte[] payload, Type dataType) {
 		JsonNode tree = readObject(payload, "snapshot");
 		Revision revision;
@@ -146,6 +147,9 @@ public final class JacksonSyncCodec implements SyncCodec {
 		JsonNode data = tree.get("data");
 		if (data == null || data.isNull()) {
 			throw new ProtocolException("snapshot at revision " + revision + " has no data");
+		}
+		if (dataType == JsonNode.class) {
+			return new SnapshotEnvelope<>(revision, (T) data);
 		}
 		try {
 			return new SnapshotEnvelope<>(revision,

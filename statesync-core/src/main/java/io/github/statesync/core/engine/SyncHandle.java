@@ -450,12 +450,12 @@ public final class SyncHandle<T> {
 	/**
 	 * Apply the snapshot an event carried inline, on the delivering thread, unless
 	 * another apply holds the lock (then the caller fetches instead of waiting: a slow
-	 * apply must not stall the thread that delivers every topic's events).
+	 * apply must not stall the thread that delivers every topic's events). No refresh
+	 * happened, so listeners hear {@code onApplied} but no {@code onRefresh}.
 	 * @return whether the local revision now reaches every announced one, so no fetch is
 	 * needed
 	 */
 	private boolean applyInline(InvalidationEvent event) {
-		long started = this.scheduler.nanoTime();
 		SnapshotEnvelope<T> inline;
 		try {
 			inline = this.provider.inlineSnapshot(event);
@@ -477,11 +477,6 @@ public final class SyncHandle<T> {
 		if (result == ApplyResult.STOPPED) {
 			return true;
 		}
-		this.listener.onRefresh(this.topic, switch (result) {
-			case APPLIED -> RefreshOutcome.APPLIED;
-			case FAILED -> RefreshOutcome.FAILED;
-			default -> RefreshOutcome.SKIPPED;
-		}, this.scheduler.nanoTime() - started);
 		return result != ApplyResult.FAILED
 				&& Long.compareUnsigned(this.localRevision, this.announced.get().revision) >= 0;
 	}

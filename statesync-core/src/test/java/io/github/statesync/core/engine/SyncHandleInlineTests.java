@@ -46,7 +46,8 @@ class SyncHandleInlineTests {
 		assertThat(this.source.fetches.get()).isEqualTo(fetches);
 		assertThat(this.applier.revisions()).containsExactly(1L, 2L);
 		assertThat(handle.localRevision()).isEqualTo(Revision.of(2));
-		assertThat(this.listener.refreshes.get(RefreshOutcome.APPLIED)).hasValue(2);
+		assertThat(this.listener.refreshes.get(RefreshOutcome.APPLIED)).as("the start's only").hasValue(1);
+		assertThat(this.listener.applied).containsExactly(Revision.of(1), Revision.of(2));
 	}
 
 	@Test
