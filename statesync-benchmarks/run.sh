@@ -7,6 +7,7 @@
 #   statesync-benchmarks/run.sh profile               the statesync propagation targets under JFR
 #                                                     (JAVA_OPTS=-Dstatesync.x=y sets reader properties)
 #   statesync-benchmarks/run.sh summary               the medians of every full run in results.jsonl
+#   SCENARIOS="burst scale" statesync-benchmarks/run.sh quick   only the named scenarios
 set -euo pipefail
 
 mode="${1:-full}"
@@ -14,7 +15,7 @@ runs="${2:-1}"
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$module")"
 results="$module/target/results.jsonl"
-scenarios=(propagation burst fanout scale engine)
+read -r -a scenarios <<< "${SCENARIOS:-propagation burst fanout scale engine}"
 java_opts=(-Xms1g -Xmx4g ${JAVA_OPTS:-})
 
 case "$mode" in

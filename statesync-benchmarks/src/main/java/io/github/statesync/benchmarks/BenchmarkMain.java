@@ -68,7 +68,8 @@ public final class BenchmarkMain {
 			case "propagation" -> new PropagationScenario(redis, mode).run(PropagationScenario.targets(redis));
 			case "propagation-statesync" ->
 				new PropagationScenario(redis, mode).run(PropagationScenario.statesyncTargets(redis));
-			case "burst" -> List.of(new BurstScenario(redis, mode).run());
+			case "burst" ->
+				List.of(new BurstScenario(redis, mode, false).run(), new BurstScenario(redis, mode, true).run());
 			case "fanout" -> List.of(new FanOutScenario(redis, mode).run());
 			case "scale" -> List.of(new ScaleScenario(redis, mode).run());
 			case "engine" -> new EngineScenario(mode).run();

@@ -1,7 +1,10 @@
 package io.github.statesync.benchmarks.burst;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,14 +38,20 @@ public final class BurstScenario {
 
 	private final int writes;
 
+	private final boolean pipelined;
+
 	/**
 	 * Create the scenario.
 	 * @param redis the server
 	 * @param mode quick (2,000 writes) or full (10,000)
+	 * @param pipelined whether the writer sends every write without waiting for the
+	 * previous one ({@code publishAsync}) rather than one blocking {@code publish} after
+	 * the other
 	 */
-	public BurstScenario(RedisTarget redis, RunMode mode) {
+	public BurstScenario(RedisTarget redis, RunMode mode, boolean pipelined) {
 		this.redis = redis;
 		this.writes = mode.pick(2_000, 10_000);
+		this.pipelined = pipelined;
 	}
 
 	/**
@@ -65,8 +74,19 @@ public final class BurstScenario {
 				counters.reset();
 				long start = System.nanoTime();
 				Revision last = Revision.ZERO;
-				for (int i = 1; i <= this.writes; i++) {
-					last = publisher.publish(topic, BenchState.forSequence(i));
+				if (this.pipelined) {
+					List<CompletableFuture<Revision>> sent = new ArrayList<>(this.writes);
+					for (int i = 1; i <= this.writes; i++) {
+						sent.add(writer.store().publishAsync(topic, BenchState.forSequence(i)));
+					}
+					for (CompletableFuture<Revision> revision : sent) {
+						last = revision.join();
+					}
+				}
+				else {
+					for (int i = 1; i <= this.writes; i++) {
+						last = publisher.publish(topic, BenchState.forSequence(i));
+					}
 				}
 				long written = System.nanoTime();
 				recorder.await(this.writes, TIMEOUT_MILLIS);
@@ -81,7 +101,7 @@ public final class BurstScenario {
 				fields.put("invalidations_received", counters.accepted() + counters.stale());
 				fields.putAll(counters.fields());
 				fields.put("final_revision_held", reader.topics().value(topic).revision().equals(last));
-				return new ScenarioResult("burst/statesync", fields);
+				return new ScenarioResult(this.pipelined ? "burst/statesync-pipelined" : "burst/statesync", fields);
 			}
 		}
 	}

@@ -65,6 +65,14 @@ public final class StatesyncWriter implements AutoCloseable {
 		return this.store;
 	}
 
+	/**
+	 * Return the store behind the publisher, for writes that do not wait.
+	 * @return the store
+	 */
+	public RedisSnapshotStore store() {
+		return this.store;
+	}
+
 	@Override
 	public void close() {
 		this.connectionFactory.destroy();

@@ -16,8 +16,12 @@ import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotation;
@@ -38,6 +42,8 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 
 	/** Prefix of the names of the registered {@code SyncedValue} beans. */
 	public static final String BEAN_NAME_PREFIX = "statesync.syncedValue.";
+
+	private static final ConfigurationPropertyName TOPICS = ConfigurationPropertyName.of("statesync.topics");
 
 	private @Nullable Environment environment;
 
@@ -91,10 +97,8 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 			}
 		}
 		if (this.environment != null) {
-			Binder.get(this.environment)
-				.bind("statesync.topics", Bindable.mapOf(String.class, Object.class))
-				.orElse(Map.of())
-				.forEach((topic, settings) -> topics.putIfAbsent(topic, configuredType(settings, classLoader)));
+			configuredTopics(this.environment).forEach((topic, type) -> topics.putIfAbsent(topic,
+					(type != null) ? ClassUtils.resolveClassName(type.trim(), classLoader) : JsonNode.class));
 		}
 		BeanFactory beanFactory = (BeanFactory) registry;
 		topics.forEach((topic, type) -> {
@@ -106,9 +110,34 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 		});
 	}
 
-	private static Class<?> configuredType(Object settings, @Nullable ClassLoader classLoader) {
-		Object type = (settings instanceof Map<?, ?> map) ? map.get("type") : null;
-		return (type != null) ? ClassUtils.resolveClassName(type.toString().trim(), classLoader) : JsonNode.class;
+	/**
+	 * Find the topics under {@code statesync.topics} and their {@code type}, in one pass
+	 * over the property names: binding a map of maps instead costs a scan of every name
+	 * per topic, quadratic with thousands of topics.
+	 * @return each configured topic and its type's name, or {@code null} for a JSON tree
+	 */
+	static Map<String, @Nullable String> configuredTopics(Environment environment) {
+		Map<String, @Nullable String> topics = new LinkedHashMap<>();
+		Map<String, String> types = new LinkedHashMap<>();
+		// property sources come in precedence order: the first value found wins
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+				continue;
+			}
+			iterable.stream().filter(TOPICS::isAncestorOf).forEach((name) -> {
+				String topic = name.getElement(TOPICS.getNumberOfElements(), Form.ORIGINAL);
+				topics.putIfAbsent(topic, null);
+				if (name.getNumberOfElements() == TOPICS.getNumberOfElements() + 2
+						&& "type".equals(name.getLastElement(Form.UNIFORM)) && !types.containsKey(topic)) {
+					ConfigurationProperty type = source.getConfigurationProperty(name);
+					if (type != null && type.getValue() != null) {
+						types.put(topic, environment.resolveRequiredPlaceholders(type.getValue().toString()));
+					}
+				}
+			});
+		}
+		topics.replaceAll((topic, type) -> types.get(topic));
+		return topics;
 	}
 
 }
