@@ -1,9 +1,15 @@
 package io.github.statesync.redis;
 
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +43,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * topic never opens a connection. Whenever a topic's channel is (re)subscribed, which
  * happens at start and after the connection dropped and came back, the topic is told to
  * resync: events sent meanwhile were lost.
+ * <p>
+ * Subscribing returns at once: channels are (un)subscribed in batches, one
+ * {@code SUBSCRIBE} for every topic added meanwhile, on a short-lived thread of the
+ * subscriber's own, so that starting thousands of topics costs a few round trips rather
+ * than one each. One listener serves every channel: each message is decoded once,
+ * whatever the number of handles of its topic.
  *
  * @author statesync
  * @since 0.1.0
@@ -44,6 +56,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public final class RedisInvalidationSubscriber implements InvalidationSubscriber, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisInvalidationSubscriber.class);
+
+	private static final long MAX_RETRY_MILLIS = 5000;
 
 	private final RedisMessageListenerContainer container;
 
@@ -58,6 +72,25 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
 	private final AtomicBoolean lost = new AtomicBoolean();
+
+	private final Map<String, Set<TopicListener>> listeners = new ConcurrentHashMap<>();
+
+	private final Dispatcher dispatcher = new Dispatcher();
+
+	private final SimpleAsyncTaskExecutor changeExecutor = new SimpleAsyncTaskExecutor("statesync-redis-subscribe-");
+
+	private final Object changesMonitor = new Object();
+
+	// guarded by changesMonitor
+	private final Set<String> toSubscribe = new LinkedHashSet<>();
+
+	// guarded by changesMonitor
+	private final Set<String> toUnsubscribe = new LinkedHashSet<>();
+
+	// guarded by changesMonitor
+	private boolean changing;
+
+	private volatile boolean closed;
 
 	private volatile @Nullable Disposable connectionEvents;
 
@@ -77,6 +110,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		this.ownsContainer = ownsContainer;
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.changeExecutor.setDaemon(true);
 		if (container.getConnectionFactory() instanceof LettuceConnectionFactory lettuce
 				&& lettuce.getClientResources() != null) {
 			this.connectionEvents = lettuce.getClientResources().eventBus().get().subscribe(this::onConnectionEvent);
@@ -149,17 +183,136 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	@Override
 	public Subscription subscribe(String topic, InvalidationListener listener) {
-		ChannelTopic channel = new ChannelTopic(this.keys.channel(topic));
+		String channel = this.keys.channel(topic);
 		TopicListener topicListener = new TopicListener(topic, listener);
-		this.container.addMessageListener(topicListener, channel);
+		boolean[] first = new boolean[1];
+		this.listeners.compute(channel, (key, current) -> {
+			Set<TopicListener> updated = (current != null) ? current : new CopyOnWriteArraySet<>();
+			first[0] = updated.isEmpty();
+			updated.add(topicListener);
+			return updated;
+		});
 		this.subscriptions.incrementAndGet();
+		if (first[0]) {
+			requestChange(channel, true);
+		}
 		AtomicBoolean cancelled = new AtomicBoolean();
 		return () -> {
 			if (cancelled.compareAndSet(false, true)) {
 				this.subscriptions.decrementAndGet();
-				this.container.removeMessageListener(topicListener, channel);
+				boolean[] last = new boolean[1];
+				this.listeners.computeIfPresent(channel, (key, current) -> {
+					current.remove(topicListener);
+					last[0] = current.isEmpty();
+					return last[0] ? null : current;
+				});
+				if (last[0]) {
+					requestChange(channel, false);
+				}
 			}
 		};
+	}
+
+	private void requestChange(String channel, boolean subscribe) {
+		synchronized (this.changesMonitor) {
+			(subscribe ? this.toUnsubscribe : this.toSubscribe).remove(channel);
+			(subscribe ? this.toSubscribe : this.toUnsubscribe).add(channel);
+			if (this.changing) {
+				return;
+			}
+			this.changing = true;
+		}
+		this.changeExecutor.execute(this::applyChanges);
+	}
+
+	/**
+	 * Apply every requested (un)subscription, in batches, until none is left. A batch
+	 * that fails (Redis is down while the container has never connected, so it would not
+	 * retry by itself) is tried again with back-off, for the channels still wanted.
+	 */
+	private void applyChanges() {
+		long backOffMillis = 0;
+		while (true) {
+			if (this.closed || (backOffMillis > 0 && !sleep(backOffMillis))) {
+				synchronized (this.changesMonitor) {
+					this.changing = false;
+					this.changesMonitor.notifyAll();
+				}
+				return;
+			}
+			List<ChannelTopic> subscribe;
+			List<ChannelTopic> unsubscribe;
+			synchronized (this.changesMonitor) {
+				if (this.toSubscribe.isEmpty() && this.toUnsubscribe.isEmpty()) {
+					this.changing = false;
+					this.changesMonitor.notifyAll();
+					return;
+				}
+				subscribe = this.toSubscribe.stream().map(ChannelTopic::new).toList();
+				unsubscribe = this.toUnsubscribe.stream().map(ChannelTopic::new).toList();
+				this.toSubscribe.clear();
+				this.toUnsubscribe.clear();
+			}
+			try {
+				if (!unsubscribe.isEmpty()) {
+					this.container.removeMessageListener(this.dispatcher, unsubscribe);
+				}
+				if (!subscribe.isEmpty()) {
+					this.container.addMessageListener(this.dispatcher, subscribe);
+				}
+				backOffMillis = 0;
+			}
+			catch (RuntimeException ex) {
+				if (this.closed) {
+					continue;
+				}
+				backOffMillis = Math.min(MAX_RETRY_MILLIS, Math.max(100, backOffMillis * 2));
+				logger.warn("Could not subscribe to {} channels, retrying in {} ms: {}", subscribe.size(),
+						backOffMillis, ex.toString());
+				synchronized (this.changesMonitor) {
+					subscribe.forEach((topic) -> {
+						if (this.listeners.containsKey(topic.getTopic())
+								&& !this.toUnsubscribe.contains(topic.getTopic())) {
+							this.toSubscribe.add(topic.getTopic());
+						}
+					});
+				}
+			}
+		}
+	}
+
+	/**
+	 * Drop the changes still waiting (closing makes them moot) and wait, briefly, for the
+	 * one under way: stopping the container while it subscribes makes the stop wait for
+	 * the subscription.
+	 */
+	private void awaitChanges() {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		synchronized (this.changesMonitor) {
+			this.toSubscribe.clear();
+			this.toUnsubscribe.clear();
+			long remaining;
+			while (this.changing && (remaining = deadline - System.nanoTime()) > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.changesMonitor, remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	private static boolean sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	/**
@@ -167,6 +320,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	@Override
 	public void close() {
+		this.closed = true;
+		awaitChanges();
 		Disposable events = this.connectionEvents;
 		if (events != null) {
 			events.dispose();
@@ -182,41 +337,64 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		}
 	}
 
-	private final class TopicListener implements MessageListener, SubscriptionListener {
-
-		private final String topic;
-
-		private final InvalidationListener listener;
-
-		TopicListener(String topic, InvalidationListener listener) {
-			this.topic = topic;
-			this.listener = listener;
-		}
+	/**
+	 * The one listener of every channel: decodes each message once and hands it to the
+	 * handles of its topic.
+	 */
+	private final class Dispatcher implements MessageListener, SubscriptionListener {
 
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
+			Set<TopicListener> targets = RedisInvalidationSubscriber.this.listeners
+				.get(new String(message.getChannel(), StandardCharsets.UTF_8));
+			if (targets == null) {
+				return;
+			}
 			InvalidationEvent event;
 			try {
 				event = RedisInvalidationSubscriber.this.codec.decodeEvent(message.getBody());
 			}
 			catch (ProtocolException ex) {
-				this.listener.onProtocolError(ex);
+				targets.forEach((target) -> target.listener.onProtocolError(ex));
 				return;
 			}
 			catch (RuntimeException ex) {
-				this.listener
-					.onProtocolError(new ProtocolException("invalidation event could not be decoded: " + ex, ex));
+				ProtocolException error = new ProtocolException("invalidation event could not be decoded: " + ex, ex);
+				targets.forEach((target) -> target.listener.onProtocolError(error));
 				return;
 			}
-			this.listener.onInvalidation(event);
+			targets.forEach((target) -> target.listener.onInvalidation(event));
 		}
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
 			// also on the first subscription: an event sent before Redis confirmed it was
 			// missed
-			logger.debug("Subscribed to invalidations of topic '{}'", this.topic);
-			this.listener.onResync();
+			Set<TopicListener> targets = RedisInvalidationSubscriber.this.listeners
+				.get(new String(channel, StandardCharsets.UTF_8));
+			if (targets != null) {
+				targets.forEach((target) -> {
+					logger.debug("Subscribed to invalidations of topic '{}'", target.topic);
+					target.listener.onResync();
+				});
+			}
+		}
+
+	}
+
+	/**
+	 * One subscription: equal only to itself, so that two subscriptions of one topic by
+	 * the same listener are cancelled one by one.
+	 */
+	private static final class TopicListener {
+
+		final String topic;
+
+		final InvalidationListener listener;
+
+		TopicListener(String topic, InvalidationListener listener) {
+			this.topic = topic;
+			this.listener = listener;
 		}
 
 	}

@@ -19,6 +19,7 @@ import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.SnapshotProvider;
+import io.github.statesync.core.spi.Subscription;
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -291,6 +292,9 @@ class RedisTransportIntegrationTests {
 		for (int i = 0; i < topics; i++) {
 			handles.add(reader.follow("topic-" + i));
 		}
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(redis.server().command("CLIENT", "LIST", "TYPE", "pubsub"))
+				.contains("sub=" + topics));
 		Revision revision = writer.store.publish("topic-999", new Settings("dark", 1, Map.of()));
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(handles.get(999).localRevision()).isEqualTo(revision));
@@ -306,6 +310,52 @@ class RedisTransportIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(redis.server().command("CLIENT", "LIST", "TYPE", "pubsub")).satisfiesAnyOf(
 					(list) -> assertThat(list).isNullOrEmpty(), (list) -> assertThat(list).contains("sub=0")));
+	}
+
+	@Test
+	void topicsSubscribedTogetherShareAFewSubscribeCommands() {
+		TestNode reader = node("b");
+		redis.server().command("CONFIG", "RESETSTAT");
+		int topics = 1000;
+		List<Subscription> subscriptions = new ArrayList<>();
+		for (int i = 0; i < topics; i++) {
+			subscriptions.add(reader.subscriber.subscribe("topic-" + i, new NoOpListener()));
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(redis.server().command("CLIENT", "LIST", "TYPE", "pubsub"))
+				.contains("sub=" + topics));
+		long commands = subscribeCommands();
+		System.out.printf("MEASURE subscribe: %d topics subscribed in %d SUBSCRIBE commands%n", topics, commands);
+		assertThat(commands).isLessThan(topics / 10);
+		subscriptions.forEach(Subscription::cancel);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(redis.server().command("CLIENT", "LIST", "TYPE", "pubsub")).satisfiesAnyOf(
+					(list) -> assertThat(list).isNullOrEmpty(), (list) -> assertThat(list).contains("sub=0")));
+	}
+
+	private static final class NoOpListener implements InvalidationListener {
+
+		@Override
+		public void onInvalidation(InvalidationEvent event) {
+		}
+
+		@Override
+		public void onProtocolError(ProtocolException error) {
+		}
+
+		@Override
+		public void onResync() {
+		}
+
+	}
+
+	private static long subscribeCommands() {
+		return redis.server()
+			.command("INFO", "commandstats")
+			.lines()
+			.filter((line) -> line.startsWith("cmdstat_subscribe:"))
+			.mapToLong((line) -> Long.parseLong(line.replaceAll("^cmdstat_subscribe:calls=(\\d+),.*$", "$1")))
+			.sum();
 	}
 
 	private static void awaitSubscribed(TestNode node) {

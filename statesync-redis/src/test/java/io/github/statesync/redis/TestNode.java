@@ -23,6 +23,7 @@ import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.test.redis.RedisServer;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -124,14 +125,22 @@ final class TestNode implements SyncListener, AutoCloseable {
 	}
 
 	/**
-	 * Follow a topic and wait until its handle started.
+	 * Follow a topic and wait until its handle started and Redis confirmed its
+	 * subscription (subscriptions are made in the background, so a write right after the
+	 * start could otherwise reach the handle only through the resync).
 	 * @param topic the topic
 	 * @param customizer customizes the handle after the defaults (options, listeners)
 	 * @return the follower, started
 	 */
 	Follower follower(String topic, Consumer<SyncHandle.Builder<Settings>> customizer) {
+		int resyncs = this.resyncs.get();
 		Follower follower = newFollower(topic, customizer);
 		follower.start().orTimeout(60, TimeUnit.SECONDS).join();
+		Awaitility.await("subscription of " + topic + " confirmed")
+			.atMost(Duration.ofSeconds(20))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(1))
+			.until(() -> this.resyncs.get() > resyncs);
 		return follower;
 	}
 

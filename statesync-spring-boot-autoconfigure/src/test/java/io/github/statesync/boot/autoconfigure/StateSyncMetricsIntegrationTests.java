@@ -67,6 +67,9 @@ class StateSyncMetricsIntegrationTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			SyncHandle<JsonNode> handle = context.getBean(SyncedTopicRegistry.class).handle("settings");
 			RedisTopicKeys keys = RedisTopicKeys.DEFAULT;
+			// subscriptions are made in the background: wait until Redis has this one
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> redis.server().command("PUBSUB", "NUMSUB", keys.channel("settings")).endsWith("\n1"));
 
 			// accepted + applied, with lag and snapshot size; the revision gauge follows
 			Revision first = context.getBean(StateSyncTransport.class)
