@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
@@ -183,6 +184,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	@Override
 	public Subscription subscribe(String topic, InvalidationListener listener) {
+		if (this.closed) {
+			throw new IllegalStateException("The invalidation subscriber is closed");
+		}
 		String channel = this.keys.channel(topic);
 		TopicListener topicListener = new TopicListener(topic, listener);
 		boolean[] first = new boolean[1];
@@ -233,7 +237,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private void applyChanges() {
 		long backOffMillis = 0;
 		while (true) {
-			if (this.closed || (backOffMillis > 0 && !sleep(backOffMillis))) {
+			if (this.closed || (backOffMillis > 0 && !pause(backOffMillis))) {
 				synchronized (this.changesMonitor) {
 					this.changing = false;
 					this.changesMonitor.notifyAll();
@@ -267,8 +271,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 					continue;
 				}
 				backOffMillis = Math.min(MAX_RETRY_MILLIS, Math.max(100, backOffMillis * 2));
-				logger.warn("Could not subscribe to {} channels, retrying in {} ms: {}", subscribe.size(),
-						backOffMillis, ex.toString());
+				logger.warn("Could not (un)subscribe {} channels, retrying the subscriptions in {} ms: {}",
+						subscribe.size() + unsubscribe.size(), backOffMillis, ex.toString());
 				synchronized (this.changesMonitor) {
 					subscribe.forEach((topic) -> {
 						if (this.listeners.containsKey(topic.getTopic())
@@ -285,12 +289,14 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * Drop the changes still waiting (closing makes them moot) and wait, briefly, for the
 	 * one under way: stopping the container while it subscribes makes the stop wait for
 	 * the subscription.
+	 * @return whether no change is under way any more
 	 */
-	private void awaitChanges() {
+	private boolean awaitChanges() {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		synchronized (this.changesMonitor) {
 			this.toSubscribe.clear();
 			this.toUnsubscribe.clear();
+			this.changesMonitor.notifyAll();
 			long remaining;
 			while (this.changing && (remaining = deadline - System.nanoTime()) > 0) {
 				try {
@@ -298,21 +304,32 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					return;
+					return false;
 				}
 			}
+			return !this.changing;
 		}
 	}
 
-	private static boolean sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-			return true;
+	/**
+	 * Wait before a retry; {@link #close()} cuts the wait short.
+	 * @return whether to go on
+	 */
+	private boolean pause(long millis) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		synchronized (this.changesMonitor) {
+			long remaining;
+			while (!this.closed && (remaining = deadline - System.nanoTime()) > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.changesMonitor, remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return !this.closed;
 	}
 
 	/**
@@ -321,10 +338,17 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	@Override
 	public void close() {
 		this.closed = true;
-		awaitChanges();
+		boolean idle = awaitChanges();
 		Disposable events = this.connectionEvents;
 		if (events != null) {
 			events.dispose();
+		}
+		if (!idle) {
+			// a subscription is stuck inside the container (a connection attempt that the
+			// client's shut-down event loop will never complete, when the connection
+			// factory stopped first): stopping the container would wait for it forever
+			logger.warn("A subscription to Redis did not finish within 2 s; leaving the listener container as it is");
+			return;
 		}
 		if (this.ownsContainer) {
 			this.container.stop();
@@ -355,15 +379,28 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 				event = RedisInvalidationSubscriber.this.codec.decodeEvent(message.getBody());
 			}
 			catch (ProtocolException ex) {
-				targets.forEach((target) -> target.listener.onProtocolError(ex));
+				targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(ex)));
 				return;
 			}
 			catch (RuntimeException ex) {
 				ProtocolException error = new ProtocolException("invalidation event could not be decoded: " + ex, ex);
-				targets.forEach((target) -> target.listener.onProtocolError(error));
+				targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(error)));
 				return;
 			}
-			targets.forEach((target) -> target.listener.onInvalidation(event));
+			targets.forEach((target) -> deliver(target, (listener) -> listener.onInvalidation(event)));
+		}
+
+		/**
+		 * Call one listener: one that throws must not keep the others of the topic from
+		 * hearing, nor reach the I/O thread.
+		 */
+		private void deliver(TopicListener target, Consumer<InvalidationListener> call) {
+			try {
+				call.accept(target.listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("An invalidation listener of topic '{}' failed: {}", target.topic, ex.toString());
+			}
 		}
 
 		@Override
@@ -375,7 +412,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			if (targets != null) {
 				targets.forEach((target) -> {
 					logger.debug("Subscribed to invalidations of topic '{}'", target.topic);
-					target.listener.onResync();
+					deliver(target, InvalidationListener::onResync);
 				});
 			}
 		}

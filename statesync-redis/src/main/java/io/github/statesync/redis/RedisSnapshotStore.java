@@ -237,9 +237,12 @@ public final class RedisSnapshotStore implements StatePublisher {
 		int valueStart = marker + REVISION_MARKER.length() - 2;
 		byte[] eventHead = bytes(event.substring(0, valueStart));
 		byte[] eventTail = bytes(event.substring(valueStart + 1));
-		if (json.length <= this.inlineLimits.applyAsInt(topic)
-				&& eventHead.length + MAX_REVISION_DIGITS + eventTail.length + INLINE_OVERHEAD + json.length <= limit
-				&& eventTail.length > 0 && eventTail[eventTail.length - 1] == '}') {
+		// the event must also fit the limit of the codec that subscribers decode every
+		// topic's events with, which may be smaller than this topic's
+		int eventLimit = Math.min(limit, this.codec.maxPayloadBytes());
+		if (json.length <= this.inlineLimits.applyAsInt(topic) && eventHead.length + MAX_REVISION_DIGITS
+				+ eventTail.length + INLINE_OVERHEAD + json.length <= eventLimit && eventTail.length > 0
+				&& eventTail[eventTail.length - 1] == '}') {
 			eventTail = inline(eventTail, json);
 		}
 		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, eventHead, eventTail,

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * truncated file is detected on load rather than applied. Every write goes to a temporary
  * file in the same directory, is forced to disk, and is renamed over the old file
  * atomically, then the directory is forced: a crash leaves either the old snapshot or the
- * new one, never a mix. Files are readable by their owner only.
+ * new one, never a mix. Files are readable by their owner only. One process at a time
+ * owns a directory (a lock on {@code .lock} in it): a second archive on the same
+ * directory fails to open rather than overwriting the first one's files.
  * <p>
  * Writes happen behind the caller, on one thread of the archive's own whatever the number
  * of topics; when snapshots of a topic arrive faster than the disk takes them, only the
@@ -62,6 +67,11 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 
 	private static final String TEMP_SUFFIX = ".tmp";
 
+	private static final String LOCK_FILE = ".lock";
+
+	/** Longest file name kept as it is; longer names are shortened and hashed. */
+	private static final int MAX_PLAIN_NAME = 120;
+
 	private static final int MAX_HEADER_BYTES = 64;
 
 	private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -75,6 +85,8 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 	private final Map<String, PendingWrite<T>> pending = new ConcurrentHashMap<>();
 
 	private final ExecutorService writer;
+
+	private final FileChannel lockChannel;
 
 	/**
 	 * Create an archive in a directory, creating the directory if needed and deleting
@@ -92,6 +104,24 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 		if (!Files.isWritable(this.directory)) {
 			throw new AccessDeniedException(this.directory.toString(), null,
 					"the last-known-good snapshot directory is not writable");
+		}
+		this.lockChannel = FileChannel.open(this.directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE);
+		boolean locked = false;
+		try {
+			locked = this.lockChannel.tryLock() != null;
+		}
+		catch (OverlappingFileLockException ex) {
+			// already locked by this JVM
+		}
+		finally {
+			if (!locked) {
+				this.lockChannel.close();
+			}
+		}
+		if (!locked) {
+			throw new IOException("the last-known-good snapshot directory " + this.directory
+					+ " is in use by another archive: give every instance a directory of its own");
 		}
 		deleteTemporaryFiles();
 		this.writer = Executors.newSingleThreadExecutor((runnable) -> {
@@ -111,7 +141,10 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 
 	/**
 	 * Return the file a topic's snapshot is kept in: the topic's name with every
-	 * character outside {@code [A-Za-z0-9._-]} percent-encoded, plus {@code .snapshot}.
+	 * character outside {@code [a-z0-9._-]} percent-encoded, plus {@code .snapshot}; a
+	 * name with upper-case letters (which a case-insensitive file system would confuse)
+	 * or longer than 120 characters is lower-cased, shortened and followed by a hash of
+	 * the topic.
 	 * @param topic the topic
 	 * @return the file
 	 */
@@ -268,21 +301,40 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 
 	static String fileName(String topic) {
 		StringBuilder name = new StringBuilder(topic.length() + SUFFIX.length());
+		boolean upperCase = false;
 		for (byte b : topic.getBytes(StandardCharsets.UTF_8)) {
 			char c = (char) (b & 0xff);
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-					|| c == '-') {
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
 				name.append(c);
+			}
+			else if (c >= 'A' && c <= 'Z') {
+				name.append((char) (c + ('a' - 'A')));
+				upperCase = true;
 			}
 			else {
 				name.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
 			}
 		}
+		if (upperCase || name.length() > MAX_PLAIN_NAME) {
+			name.setLength(Math.min(name.length(), MAX_PLAIN_NAME / 2));
+			name.append('-').append(hash(topic));
+		}
 		return name.append(SUFFIX).toString();
 	}
 
+	private static String hash(String topic) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(topic.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest, 0, 8);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
+	}
+
 	private void deleteTemporaryFiles() throws IOException {
-		try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(this.directory, "*" + TEMP_SUFFIX)) {
+		try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(this.directory,
+				"*" + SUFFIX + "*" + TEMP_SUFFIX)) {
 			for (Path leftover : leftovers) {
 				Files.deleteIfExists(leftover);
 			}
@@ -304,6 +356,12 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		try {
+			this.lockChannel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Could not release the lock of {}: {}", this.directory, ex.toString());
 		}
 	}
 

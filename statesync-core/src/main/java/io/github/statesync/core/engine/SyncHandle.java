@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <li>Applies are serialized per topic and none happens after {@link #stop()}
  * returns.</li>
  * <li>No thread per handle: timers and hand-offs run on a shared {@link SyncScheduler}; a
- * fetch's result is applied on the thread that completes it.</li>
+ * fetch's result is applied on the thread that completes it, or on the
+ * {@linkplain Builder#applyExecutor apply executor} when there is one and the fetch
+ * completed early or failed.</li>
  * <li>Last-known-good (with a {@link SnapshotArchive}): every applied snapshot is
  * archived; when the source fails, or holds no snapshot, while the handle has none yet,
  * the archived snapshot is applied with its revision and the source is still tried, so a
@@ -363,7 +365,8 @@ public final class SyncHandle<T> {
 	}
 
 	/**
-	 * Return the highest revision an invalidation has announced.
+	 * Return the highest revision an invalidation has announced and the source has not
+	 * failed to deliver within the retry bounds (such an announcement is forgotten).
 	 * @return the revision, {@link Revision#ZERO} before the first accepted event
 	 */
 	public Revision announcedRevision() {
@@ -448,12 +451,13 @@ public final class SyncHandle<T> {
 	}
 
 	/**
-	 * Apply the snapshot an event carried inline, on the delivering thread, unless
-	 * another apply holds the lock (then the caller fetches instead of waiting: a slow
-	 * apply must not stall the thread that delivers every topic's events). No refresh
-	 * happened, so listeners hear {@code onApplied} but no {@code onRefresh}.
-	 * @return whether the local revision now reaches every announced one, so no fetch is
-	 * needed
+	 * Apply the snapshot an event carried inline instead of fetching it: on the apply
+	 * executor when there is one (so user code never runs on the thread that delivers
+	 * every topic's events), else on the delivering thread. If another apply holds the
+	 * lock, or the inline apply fails or does not reach every announced revision, a
+	 * refresh follows as for any event. No refresh happened for an inline apply, so
+	 * listeners hear {@code onApplied} but no {@code onRefresh}.
+	 * @return whether the event is handled (else the caller requests a refresh)
 	 */
 	private boolean applyInline(InvalidationEvent event) {
 		SnapshotEnvelope<T> inline;
@@ -464,7 +468,29 @@ public final class SyncHandle<T> {
 			report(SyncPhase.PROTOCOL, ex, event.revision(), 0, false, null);
 			return false;
 		}
-		if (inline == null || !this.applyLock.tryLock()) {
+		if (inline == null) {
+			return false;
+		}
+		Executor executor = this.applyExecutor;
+		if (executor == null) {
+			return applyInlineSnapshot(inline);
+		}
+		Runnable task = () -> {
+			if (!applyInlineSnapshot(inline)) {
+				this.trigger.fire();
+			}
+		};
+		try {
+			executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+		return true;
+	}
+
+	private boolean applyInlineSnapshot(SnapshotEnvelope<T> inline) {
+		if (!this.applyLock.tryLock()) {
 			return false;
 		}
 		ApplyResult result;
@@ -488,6 +514,10 @@ public final class SyncHandle<T> {
 		}
 		long revision = snapshot.revision().longValue();
 		long previous = this.localRevision;
+		if (phase == SyncPhase.ARCHIVE && this.hasSnapshot) {
+			// the source answered while the archive was read: its state wins
+			return ApplyResult.SKIPPED;
+		}
 		if (this.hasSnapshot && Long.compareUnsigned(revision, previous) <= 0) {
 			logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic, snapshot.revision(),
 					Revision.of(previous));
@@ -516,7 +546,11 @@ public final class SyncHandle<T> {
 		}
 		else {
 			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
-			archive(snapshot);
+			if (this.localRevision == revision) {
+				// not when an apply nested in this one moved further (and archived its
+				// own)
+				archive(snapshot);
+			}
 		}
 		this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
 		return ApplyResult.APPLIED;
@@ -741,9 +775,13 @@ public final class SyncHandle<T> {
 			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
 			fetched.whenComplete((snapshot, failure) -> {
 				Executor applyExecutor = SyncHandle.this.applyExecutor;
-				if (applyExecutor != null && Thread.currentThread() == requester) {
-					// completed before we could wait for it: never apply on the thread
-					// that asked (an event delivery thread or the shared scheduler)
+				if (applyExecutor != null && (Thread.currentThread() == requester || failure != null)) {
+					// completed before we could wait for it, or failed (on an I/O thread
+					// or
+					// the scheduler's timeout, and a failure may restore the archive):
+					// never
+					// apply on the thread that asked, an I/O thread or the shared
+					// scheduler
 					handOff(applyExecutor, () -> fetched(snapshot, failure));
 				}
 				else {
@@ -1055,8 +1093,8 @@ public final class SyncHandle<T> {
 		/**
 		 * Set where the last-known-good snapshot is kept: every applied snapshot is saved
 		 * there, and it is applied when the source fails, or holds no snapshot, before
-		 * the handle has one. A handle restored from its archive counts as started even
-		 * with {@link SyncOptions#failStartOnError()}.
+		 * the handle has one (tried once per handle). A handle restored from its archive
+		 * counts as started even with {@link SyncOptions#failStartOnError()}.
 		 * @param archive the archive
 		 * @return this builder
 		 */

@@ -49,6 +49,7 @@ class FileSnapshotArchiveTests {
 	void savedSnapshotLoadsBackWithItsRevisionUpToTheLargestOne() throws Exception {
 		FileSnapshotArchive<String> archive = archive();
 		archive.save("settings", snapshot(-1L, "dark")).get();
+		archive.close();
 		assertThat(archive().load("settings")).isEqualTo(snapshot(-1L, "dark"));
 	}
 
@@ -72,7 +73,8 @@ class FileSnapshotArchiveTests {
 		archive.save("settings", snapshot(2, "two")).get();
 		assertThat(archive.load("settings")).isEqualTo(snapshot(2, "two"));
 		try (var files = Files.list(this.directory)) {
-			assertThat(files).containsExactly(archive.file("settings"));
+			assertThat(files.filter((file) -> !file.getFileName().toString().equals(".lock")))
+				.containsExactly(archive.file("settings"));
 		}
 	}
 
@@ -158,10 +160,37 @@ class FileSnapshotArchiveTests {
 	}
 
 	@Test
-	void deletesTemporaryFilesAnInterruptedWriteLeftBehind() throws Exception {
+	void deletesTemporaryFilesAnInterruptedWriteLeftBehindAndNoOthers() throws Exception {
 		Path leftover = Files.writeString(this.directory.resolve("settings.snapshot123.tmp"), "half");
+		Path foreign = Files.writeString(this.directory.resolve("someone-elses.tmp"), "keep");
 		archive();
 		assertThat(leftover).doesNotExist();
+		assertThat(foreign).exists();
+	}
+
+	@Test
+	void aSecondArchiveOnTheSameDirectoryFailsToOpen() throws Exception {
+		archive();
+		assertThatExceptionOfType(IOException.class).isThrownBy(this::archive)
+			.withMessageContaining("is in use by another archive");
+	}
+
+	@Test
+	void topicsThatDifferOnlyInCaseOrAreLongGetDistinctShortNames() throws Exception {
+		FileSnapshotArchive<String> archive = archive();
+		String settings = archive.file("settings").getFileName().toString();
+		String upper = archive.file("Settings").getFileName().toString();
+		String shouting = archive.file("SETTINGS").getFileName().toString();
+		assertThat(upper).startsWith("settings-").endsWith(".snapshot").isNotEqualTo(settings);
+		assertThat(shouting).isNotEqualToIgnoringCase(upper);
+		String longTopic = "t".repeat(500);
+		assertThat(archive.file(longTopic).getFileName().toString()).hasSizeLessThan(100)
+			.isNotEqualTo(archive.file(longTopic + "x").getFileName().toString());
+		archive.save("Settings", snapshot(1, "upper")).get();
+		archive.save(longTopic, snapshot(2, "long")).get();
+		assertThat(archive.load("Settings")).isEqualTo(snapshot(1, "upper"));
+		assertThat(archive.load("settings")).isNull();
+		assertThat(archive.load(longTopic)).isEqualTo(snapshot(2, "long"));
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.github.statesync.core.engine;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
@@ -159,6 +160,21 @@ class SyncHandleArchiveTests {
 		this.source.publish(TOPIC, 6, "v6");
 		assertThat(this.applier.revisions()).containsExactly(6L);
 		assertThat(this.archive.loads).hasValue(1);
+	}
+
+	@Test
+	void applyNestedInAnotherArchivesTheNewerSnapshotOnly() {
+		AtomicReference<SyncHandle<String>> self = new AtomicReference<>();
+		self.set(SyncHandle.builder(TOPIC, this.source, this.source, (snapshot) -> {
+			if (snapshot.revision().longValue() == 5) {
+				// a listener that publishes and applies its own write
+				self.get().applyLocal(new SnapshotEnvelope<>(Revision.of(6), "v6"));
+			}
+		}).scheduler(this.scheduler).archive(this.archive).build());
+		this.source.put(TOPIC, 5, "v5");
+		assertThat(self.get().start()).isCompleted();
+		assertThat(self.get().localRevision()).isEqualTo(Revision.of(6));
+		assertThat(this.archive.saved).containsExactly(6L);
 	}
 
 	@Test

@@ -1,7 +1,12 @@
 package io.github.statesync.core.engine;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
@@ -11,6 +16,7 @@ import io.github.statesync.core.spi.SnapshotApplier;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Invalidations that carry their snapshot inline.
@@ -108,6 +114,29 @@ class SyncHandleInlineTests {
 		assertThat(this.listener.errors).isEmpty();
 		assertThat(this.applier.revisions()).containsExactly(1L, 2L, 3L);
 		assertThat(handle.localRevision()).isEqualTo(Revision.of(3));
+	}
+
+	@Test
+	void inlineSnapshotIsAppliedOnTheApplyExecutorWhenThereIsOne() throws Exception {
+		ExecutorService applyExecutor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "apply-executor"));
+		try {
+			List<String> threads = new CopyOnWriteArrayList<>();
+			this.source.put(TOPIC, 1, "v1");
+			SyncHandle<String> handle = SyncHandle
+				.builder(TOPIC, this.source, this.source, (snapshot) -> threads.add(Thread.currentThread().getName()))
+				.scheduler(this.scheduler)
+				.applyExecutor(applyExecutor)
+				.build();
+			handle.start().get(5, TimeUnit.SECONDS);
+			int fetches = this.source.fetches.get();
+			this.source.publishInline(TOPIC, 2, "v2");
+			await().atMost(Duration.ofSeconds(5)).until(() -> handle.localRevision().equals(Revision.of(2)));
+			assertThat(threads).last().isEqualTo("apply-executor");
+			assertThat(this.source.fetches.get()).isEqualTo(fetches);
+		}
+		finally {
+			applyExecutor.shutdown();
+		}
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

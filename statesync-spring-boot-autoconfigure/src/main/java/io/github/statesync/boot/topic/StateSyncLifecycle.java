@@ -127,12 +127,21 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			throw ex;
 		}
 		Map<String, TopicSettings> settings = new LinkedHashMap<>();
-		for (String topic : topics) {
-			settings.put(topic, this.settingsResolver.resolve(topic, this.registry.beanTopic(topic)));
+		SnapshotArchive<JsonNode> lastKnownGood;
+		try {
+			for (String topic : topics) {
+				settings.put(topic, this.settingsResolver.resolve(topic, this.registry.beanTopic(topic)));
+			}
+			// before any handle starts, so that a missing archive leaves nothing running
+			lastKnownGood = settings.values().stream().anyMatch(TopicSettings::lastKnownGood) ? archive() : null;
+		}
+		catch (RuntimeException ex) {
+			this.running.set(false);
+			throw ex;
 		}
 		Map<SyncHandle<JsonNode>, CompletableFuture<Void>> starts = new LinkedHashMap<>();
 		for (TopicSettings topic : settings.values()) {
-			SyncHandle<JsonNode> handle = createHandle(topic);
+			SyncHandle<JsonNode> handle = createHandle(topic, lastKnownGood);
 			this.registry.registerHandle(handle, topic);
 			starts.put(handle, handle.start());
 		}
@@ -185,7 +194,18 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		}, delay);
 	}
 
-	private SyncHandle<JsonNode> createHandle(TopicSettings settings) {
+	private SnapshotArchive<JsonNode> archive() {
+		SnapshotArchive<JsonNode> archive = this.archive.get();
+		if (archive == null) {
+			throw new IllegalStateException("Topics keep their last-known-good snapshot but no unique "
+					+ "SnapshotArchive<JsonNode> bean is available: add statesync-redis (its JSON codec writes the "
+					+ "files), or define one archive bean");
+		}
+		return archive;
+	}
+
+	private SyncHandle<JsonNode> createHandle(TopicSettings settings,
+			@Nullable SnapshotArchive<JsonNode> lastKnownGood) {
 		SnapshotProvider<JsonNode> provider;
 		if (settings.restUrl() != null) {
 			if (this.restProviders == null) {
@@ -208,13 +228,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		if (applyExecutor != null) {
 			builder.applyExecutor(applyExecutor);
 		}
-		if (settings.lastKnownGood()) {
-			SnapshotArchive<JsonNode> lastKnownGood = this.archive.get();
-			if (lastKnownGood == null) {
-				throw new IllegalStateException("Topic '" + settings.topic()
-						+ "' keeps its last-known-good snapshot but no SnapshotArchive is available: "
-						+ "add statesync-redis, whose JSON codec writes the files");
-			}
+		if (settings.lastKnownGood() && lastKnownGood != null) {
 			builder.archive(lastKnownGood);
 		}
 		return builder.build();

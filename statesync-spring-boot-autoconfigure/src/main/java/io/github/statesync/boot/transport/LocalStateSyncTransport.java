@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
@@ -112,7 +113,13 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 			if (expected != null && !expected.equals(currentRevision)) {
 				return new PublishResult(false, currentRevision);
 			}
-			written = new SnapshotEnvelope<>(currentRevision.next(), tree);
+			// a topic's first revision is the clock in microseconds, as on Redis, so that
+			// revisions keep increasing across restarts (a last-known-good snapshot on
+			// disk
+			// must not outrank the next run's writes)
+			Revision next = (current != null) ? currentRevision.next()
+					: Revision.of(Math.max(1, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
+			written = new SnapshotEnvelope<>(next, tree);
 			this.snapshots.put(topic, written);
 		}
 		this.channel.send(MessageBuilder

@@ -126,12 +126,12 @@ class StateSyncAutoConfigurationTests {
 		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class).run((context) -> {
 			Settings settings = context.getBean(Settings.class);
 			assertThat(settings.getTheme()).isEqualTo("light");
-			publishRemotely(context, "settings", Map.of("theme", "dark", "maxUploadMb", 25));
+			Revision revision = publishRemotely(context, "settings", Map.of("theme", "dark", "maxUploadMb", 25));
 			assertThat(settings.getTheme()).isEqualTo("dark");
 			assertThat(settings.getMaxUploadMb()).isEqualTo(25);
 			SyncedValue<Settings> value = syncedValue(context, "settings");
 			assertThat(value.get().getTheme()).isEqualTo("dark");
-			assertThat(value.revision()).isEqualTo(Revision.of(1));
+			assertThat(value.revision()).isEqualTo(revision);
 		});
 	}
 
@@ -217,12 +217,12 @@ class StateSyncAutoConfigurationTests {
 	void publishesAppliedEventWithOldAndNewRevisionAndValue() {
 		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class, AppliedEvents.class)
 			.run((context) -> {
-				publishRemotely(context, "settings", Map.of("theme", "dark"));
+				Revision revision = publishRemotely(context, "settings", Map.of("theme", "dark"));
 				List<StateSyncAppliedEvent> events = context.getBean(AppliedEvents.class).events;
 				assertThat(events).singleElement().satisfies((event) -> {
 					assertThat(event.getTopic()).isEqualTo("settings");
 					assertThat(event.getPreviousRevision()).isEqualTo(Revision.ZERO);
-					assertThat(event.getRevision()).isEqualTo(Revision.of(1));
+					assertThat(event.getRevision()).isEqualTo(revision);
 					assertThat(((Settings) event.getPreviousValue()).getTheme()).isEqualTo("light");
 					assertThat(((Settings) event.getValue()).getTheme()).isEqualTo("dark");
 				});
@@ -399,7 +399,7 @@ class StateSyncAutoConfigurationTests {
 		assertThat(seen).containsExactly("start: RUNNING", "stop: RUNNING");
 	}
 
-	private static void publishRemotely(AssertableApplicationContext context, String topic, Object data) {
+	private static Revision publishRemotely(AssertableApplicationContext context, String topic, Object data) {
 		// through the transport, not the echoing publisher: the change arrives as an
 		// invalidation
 		Revision revision = context.getBean(StateSyncTransport.class).publisher().publish(topic, data);
@@ -407,6 +407,7 @@ class StateSyncAutoConfigurationTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> !handle.announcedRevision().isNewerThan(Revision.ZERO)
 					|| !revision.isNewerThan(handle.announcedRevision()));
+		return revision;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -120,6 +120,16 @@ class StateSyncLastKnownGoodTests {
 	}
 
 	@Test
+	void twoNodesCannotShareADirectory() {
+		lastKnownGood().run((first) -> lastKnownGood().run((second) -> {
+			assertThat(second).hasFailed();
+			assertThat(new StateSyncFailureAnalyzer().analyze(second.getStartupFailure()).getDescription())
+				.contains("Property: statesync.last-known-good-directory")
+				.contains("is in use by another archive");
+		}));
+	}
+
+	@Test
 	void unusableDirectoryFailsWithThePropertyToFix() throws Exception {
 		Path file = Files.writeString(this.directory.resolve("a-file"), "not a directory");
 		this.runner
@@ -147,7 +157,10 @@ class StateSyncLastKnownGoodTests {
 			assertThat(settings.getTheme()).isEqualTo("before");
 			redis.server().restart();
 			long restartedAt = System.nanoTime();
-			node.run((writer) -> writer.getBean(StatePublisher.class).publish("settings", Map.of("theme", "after")));
+			// a writer of its own, without an archive (a directory serves one process)
+			this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+				.withPropertyValues("spring.data.redis.port=" + redis.server().port())
+				.run((writer) -> writer.getBean(StatePublisher.class).publish("settings", Map.of("theme", "after")));
 			await().atMost(Duration.ofSeconds(20))
 				.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("after"));
 			System.out.printf("FAULT node started while Redis was down: converged %d ms after Redis restarted%n",
