@@ -453,10 +453,11 @@ public final class SyncHandle<T> {
 	/**
 	 * Apply the snapshot an event carried inline instead of fetching it: on the apply
 	 * executor when there is one (so user code never runs on the thread that delivers
-	 * every topic's events), else on the delivering thread. If another apply holds the
-	 * lock, or the inline apply fails or does not reach every announced revision, a
-	 * refresh follows as for any event. No refresh happened for an inline apply, so
-	 * listeners hear {@code onApplied} but no {@code onRefresh}.
+	 * every topic's events; there it waits for an apply under way), else on the
+	 * delivering thread (where it never waits: if another apply holds the lock, a refresh
+	 * follows instead). If the inline apply fails, a refresh follows as for any event. No
+	 * refresh happened for an inline apply, so listeners hear {@code onApplied} but no
+	 * {@code onRefresh}.
 	 * @return whether the event is handled (else the caller requests a refresh)
 	 */
 	private boolean applyInline(InvalidationEvent event) {
@@ -473,10 +474,10 @@ public final class SyncHandle<T> {
 		}
 		Executor executor = this.applyExecutor;
 		if (executor == null) {
-			return applyInlineSnapshot(inline);
+			return applyInlineSnapshot(inline, false);
 		}
 		Runnable task = () -> {
-			if (!applyInlineSnapshot(inline)) {
+			if (!applyInlineSnapshot(inline, true)) {
 				this.trigger.fire();
 			}
 		};
@@ -489,8 +490,15 @@ public final class SyncHandle<T> {
 		return true;
 	}
 
-	private boolean applyInlineSnapshot(SnapshotEnvelope<T> inline) {
-		if (!this.applyLock.tryLock()) {
+	/**
+	 * Apply an inline snapshot; on an apply thread it waits for an apply under way, on
+	 * the delivering thread it never does.
+	 */
+	private boolean applyInlineSnapshot(SnapshotEnvelope<T> inline, boolean mayWait) {
+		if (mayWait) {
+			this.applyLock.lock();
+		}
+		else if (!this.applyLock.tryLock()) {
 			return false;
 		}
 		ApplyResult result;
@@ -500,11 +508,8 @@ public final class SyncHandle<T> {
 		finally {
 			this.applyLock.unlock();
 		}
-		if (result == ApplyResult.STOPPED) {
-			return true;
-		}
-		return result != ApplyResult.FAILED
-				&& Long.compareUnsigned(this.localRevision, this.announced.get().revision) >= 0;
+		// a newer event that came meanwhile is handled by its own inline apply or refresh
+		return result != ApplyResult.FAILED;
 	}
 
 	private ApplyResult applyLocked(SnapshotEnvelope<T> snapshot, @Nullable Refresh refresh, int attempt,
