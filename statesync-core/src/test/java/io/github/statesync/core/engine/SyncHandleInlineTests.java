@@ -104,13 +104,21 @@ class SyncHandleInlineTests {
 		};
 		SyncHandle<String> handle = started(slow);
 		this.source.put(TOPIC, 2, "v2");
-		CompletableFuture<Void> refresh = CompletableFuture.runAsync(() -> handle.refresh().join());
-		assertThat(applying.await(5, TimeUnit.SECONDS)).isTrue();
-		CompletableFuture.runAsync(() -> this.source.publishInline(TOPIC, 3, "v3")).get(5, TimeUnit.SECONDS);
-		assertThat(release.getCount()).as("delivered while the slow apply still runs").isOne();
-		release.countDown();
-		// the refresh applied 2; the refresh 3 queued runs right after it
-		refresh.get(5, TimeUnit.SECONDS);
+		// threads of its own: the common pool may have a single worker on a small machine
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			CompletableFuture<Void> refresh = CompletableFuture.runAsync(() -> handle.refresh().join(), threads);
+			assertThat(applying.await(5, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture.runAsync(() -> this.source.publishInline(TOPIC, 3, "v3"), threads)
+				.get(5, TimeUnit.SECONDS);
+			assertThat(release.getCount()).as("delivered while the slow apply still runs").isOne();
+			release.countDown();
+			// the refresh applied 2; the refresh 3 queued runs right after it
+			refresh.get(5, TimeUnit.SECONDS);
+		}
+		finally {
+			threads.shutdownNow();
+		}
 		assertThat(this.listener.errors).isEmpty();
 		assertThat(this.applier.revisions()).containsExactly(1L, 2L, 3L);
 		assertThat(handle.localRevision()).isEqualTo(Revision.of(3));
