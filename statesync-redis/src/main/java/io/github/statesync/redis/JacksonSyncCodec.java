@@ -134,7 +134,6 @@ public final class JacksonSyncCodec implements SyncCodec {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> SnapshotEnvelope<T> decodeSnapshot(byte[] payload, Type dataType) {
 		JsonNode tree = readObject(payload, "snapshot");
 		Revision revision;
@@ -148,17 +147,7 @@ public final class JacksonSyncCodec implements SyncCodec {
 		if (data == null || data.isNull()) {
 			throw new ProtocolException("snapshot at revision " + revision + " has no data");
 		}
-		if (dataType == JsonNode.class) {
-			return new SnapshotEnvelope<>(revision, (T) data);
-		}
-		try {
-			return new SnapshotEnvelope<>(revision,
-					this.dataMapper.treeToValue(data, this.dataMapper.constructType(dataType)));
-		}
-		catch (JacksonException ex) {
-			throw new ProtocolException("snapshot at revision " + revision + ": data does not fit "
-					+ dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
-		}
+		return new SnapshotEnvelope<>(revision, bind(data, dataType, "snapshot at revision " + revision + ": data"));
 	}
 
 	/**
@@ -166,20 +155,29 @@ public final class JacksonSyncCodec implements SyncCodec {
 	 * {@code JsonNode} type gets the node itself.
 	 */
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> T bindInlineData(Object data, Type dataType) {
 		if (!(data instanceof JsonNode node)) {
 			throw new ProtocolException("inline data must be a JsonNode, was " + data.getClass().getName());
 		}
+		return bind(node, dataType, "inline data");
+	}
+
+	/**
+	 * Bind decoded data to a type: a {@code JsonNode} type gets the node itself (it is
+	 * this call's own, fresh from the payload), any other type is bound by the data
+	 * mapper.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> T bind(JsonNode data, Type dataType, String what) {
 		if (dataType == JsonNode.class) {
-			return (T) node;
+			return (T) data;
 		}
 		try {
-			return this.dataMapper.treeToValue(node, this.dataMapper.constructType(dataType));
+			return this.dataMapper.treeToValue(data, this.dataMapper.constructType(dataType));
 		}
 		catch (JacksonException ex) {
 			throw new ProtocolException(
-					"inline data does not fit " + dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+					what + " does not fit " + dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
 		}
 	}
 
@@ -234,16 +232,6 @@ public final class JacksonSyncCodec implements SyncCodec {
 			throw new ProtocolException(what + ": " + name + " must be a JSON string, was " + node.getNodeType());
 		}
 		return node.stringValue();
-	}
-
-	private static @Nullable String optionalString(JsonNode tree, String name) {
-		JsonNode node = tree.get(name);
-		return (node != null && node.isString()) ? node.stringValue() : null;
-	}
-
-	private static @Nullable Long optionalLong(JsonNode tree, String name) {
-		JsonNode node = tree.get(name);
-		return (node != null && node.isIntegralNumber() && node.canConvertToLong()) ? node.longValue() : null;
 	}
 
 	/**

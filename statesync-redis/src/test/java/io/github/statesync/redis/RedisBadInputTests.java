@@ -74,19 +74,15 @@ class RedisBadInputTests {
 		int accepted = reader.outcomes(InvalidationOutcome.ACCEPTED);
 		int fetches = reader.fetches.get();
 		writer.raw().convertAndSend(RedisTopicKeys.DEFAULT.channel(TOPIC), input.payload().apply(good));
-		switch (input.refusal()) {
-			case PROTOCOL -> {
-				await("protocol error").atMost(CONVERGENCE_BOUND)
-					.untilAsserted(() -> assertThat(reader.errors(SyncPhase.PROTOCOL)).hasSize(protocolErrors + 1));
-				SyncError error = reader.errors(SyncPhase.PROTOCOL).get(protocolErrors);
-				assertThat(error.cause()).isInstanceOf(ProtocolException.class);
-				assertThat(error.cause().getMessage()).isNotBlank();
-				assertThat(error.localRevision()).isEqualTo(good);
-				assertThat(error.willRetry()).isFalse();
-				assertThat(reader.outcomes(InvalidationOutcome.INVALID)).isPositive();
-			}
-			default -> throw new IllegalArgumentException("not an event refusal: " + input.refusal());
-		}
+		assertThat(input.refusal()).as("every bad event is a protocol error").isEqualTo(BadInput.Refusal.PROTOCOL);
+		await("protocol error").atMost(CONVERGENCE_BOUND)
+			.untilAsserted(() -> assertThat(reader.errors(SyncPhase.PROTOCOL)).hasSize(protocolErrors + 1));
+		SyncError error = reader.errors(SyncPhase.PROTOCOL).get(protocolErrors);
+		assertThat(error.cause()).isInstanceOf(ProtocolException.class);
+		assertThat(error.cause().getMessage()).isNotBlank();
+		assertThat(error.localRevision()).isEqualTo(good);
+		assertThat(error.willRetry()).isFalse();
+		assertThat(reader.outcomes(InvalidationOutcome.INVALID)).isPositive();
 		assertThat(reader.outcomes(InvalidationOutcome.ACCEPTED)).as("accepted events").isEqualTo(accepted);
 		assertThat(reader.fetches.get()).as("fetches").isEqualTo(fetches);
 		assertNodeUpWithLastGoodState(reader, good);

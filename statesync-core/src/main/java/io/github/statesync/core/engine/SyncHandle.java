@@ -552,8 +552,7 @@ public final class SyncHandle<T> {
 		else {
 			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
 			if (this.localRevision == revision) {
-				// not when an apply nested in this one moved further (and archived its
-				// own)
+				// not when a nested apply moved further (it archived its own)
 				archive(snapshot);
 			}
 		}
@@ -781,12 +780,11 @@ public final class SyncHandle<T> {
 			fetched.whenComplete((snapshot, failure) -> {
 				Executor applyExecutor = SyncHandle.this.applyExecutor;
 				if (applyExecutor != null && (Thread.currentThread() == requester || failure != null)) {
-					// completed before we could wait for it, or failed (on an I/O thread
-					// or
-					// the scheduler's timeout, and a failure may restore the archive):
-					// never
-					// apply on the thread that asked, an I/O thread or the shared
-					// scheduler
+					// completed before we could wait for it, or failed (on an I/O thread,
+					// or on the scheduler by the timeout; a failure may restore the
+					// archive): never apply on the thread that asked, an I/O thread or
+					// the
+					// shared scheduler
 					handOff(applyExecutor, () -> fetched(snapshot, failure));
 				}
 				else {

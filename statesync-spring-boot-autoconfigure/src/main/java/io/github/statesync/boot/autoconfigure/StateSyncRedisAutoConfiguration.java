@@ -6,6 +6,7 @@ import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.redis.JacksonSyncCodec;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,6 +20,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Auto-configuration of the Redis transport: invalidations over pub/sub on one
@@ -52,14 +54,16 @@ public final class StateSyncRedisAutoConfiguration {
 			throw new InvalidStateSyncConfigurationException("statesync.redis.key-prefix", redis.getKeyPrefix(),
 					"must not contain '{' or '}': statesync puts each topic in its own Redis Cluster hash tag");
 		}
-		int maxPayload = (properties.getDefaults().getMaxPayloadSize() != null)
-				? (int) properties.getDefaults().getMaxPayloadSize().toBytes()
-				: JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES;
-		int inlineMax = (properties.getDefaults().getInlineMaxSize() != null)
-				? (int) properties.getDefaults().getInlineMaxSize().toBytes() : 0;
+		int maxPayload = bytes(properties.getDefaults().getMaxPayloadSize(),
+				JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+		int inlineMax = bytes(properties.getDefaults().getInlineMaxSize(), 0);
 		return new RedisStateSyncTransport(connectionFactory, StateSyncAutoConfiguration.mapper(jsonMapper), keys,
 				StateSyncAutoConfiguration.nodeId(properties, environment), maxPayload, inlineMax,
 				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(), sizeObservers.getIfUnique());
+	}
+
+	private static int bytes(@Nullable DataSize size, int otherwise) {
+		return (size != null) ? (int) size.toBytes() : otherwise;
 	}
 
 }

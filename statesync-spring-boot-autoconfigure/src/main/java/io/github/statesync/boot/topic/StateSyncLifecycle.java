@@ -119,20 +119,14 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		Set<String> topics = new LinkedHashSet<>();
 		this.registry.beanTopics().forEach((bean) -> topics.add(bean.topic()));
 		topics.addAll(this.settingsResolver.configuredTopics());
-		try {
-			this.settingsResolver.validateTopics(topics);
-		}
-		catch (RuntimeException ex) {
-			this.running.set(false);
-			throw ex;
-		}
 		Map<String, TopicSettings> settings = new LinkedHashMap<>();
 		SnapshotArchive<JsonNode> lastKnownGood;
+		// everything that can refuse the configuration, before any handle starts
 		try {
+			this.settingsResolver.validateTopics(topics);
 			for (String topic : topics) {
 				settings.put(topic, this.settingsResolver.resolve(topic, this.registry.beanTopic(topic)));
 			}
-			// before any handle starts, so that a missing archive leaves nothing running
 			lastKnownGood = settings.values().stream().anyMatch(TopicSettings::lastKnownGood) ? archive() : null;
 		}
 		catch (RuntimeException ex) {

@@ -48,11 +48,10 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	private final @Nullable SnapshotSizeObserver sizes;
 
-	private final Map<String, Integer> payloadLimits = new ConcurrentHashMap<>();
+	/** The settings of the topics followed, whose limits the publisher applies too. */
+	private final Map<String, TopicSettings> followed = new ConcurrentHashMap<>();
 
 	private final int defaultPayloadLimit;
-
-	private final Map<String, Integer> inlineLimits = new ConcurrentHashMap<>();
 
 	private final int defaultInlineLimit;
 
@@ -88,8 +87,13 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
 		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
-				(topic) -> this.payloadLimits.getOrDefault(topic, this.defaultPayloadLimit),
-				(topic) -> this.inlineLimits.getOrDefault(topic, this.defaultInlineLimit));
+				(topic) -> {
+					TopicSettings settings = this.followed.get(topic);
+					return (settings != null) ? settings.maxPayloadBytes() : this.defaultPayloadLimit;
+				}, (topic) -> {
+					TopicSettings settings = this.followed.get(topic);
+					return (settings != null) ? settings.inlineMaxBytes() : this.defaultInlineLimit;
+				});
 	}
 
 	/**
@@ -132,8 +136,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	@Override
 	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
 		SnapshotSizeObserver observer = this.sizes;
-		this.payloadLimits.put(settings.topic(), settings.maxPayloadBytes());
-		this.inlineLimits.put(settings.topic(), settings.inlineMaxBytes());
+		this.followed.put(settings.topic(), settings);
 		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()),
 				(observer != null) ? observer::onSnapshotSize : null, this.applyExecutor);
 	}
