@@ -13,6 +13,7 @@ import io.github.statesync.core.engine.SyncOptions;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishException;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.test.redis.RedisServer;
 import org.jspecify.annotations.Nullable;
 

@@ -14,6 +14,7 @@ import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotProvider;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;

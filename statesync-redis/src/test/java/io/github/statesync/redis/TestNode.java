@@ -22,6 +22,7 @@ import io.github.statesync.core.engine.SyncPhase;
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.spi.InvalidationListener;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.test.redis.RedisServer;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;

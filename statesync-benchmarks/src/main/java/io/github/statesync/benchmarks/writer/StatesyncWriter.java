@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.core.publish.StatePublisher;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
 import io.lettuce.core.resource.ClientResources;

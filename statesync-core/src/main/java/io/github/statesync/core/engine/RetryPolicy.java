@@ -20,6 +20,14 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
 	/** Five attempts, 100 ms doubling up to 5 s. */
 	public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5));
 
+	/**
+	 * How the library recovers what it must never give up on (a lost subscription, a
+	 * topic that failed to start): attempts without end, 100 ms doubling up to 10 s, with
+	 * full jitter so that a fleet does not come back in lockstep.
+	 */
+	public static final RetryPolicy RECOVERY = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(100), 2.0,
+			Duration.ofSeconds(10));
+
 	/** One attempt: no retries. */
 	public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO);
 

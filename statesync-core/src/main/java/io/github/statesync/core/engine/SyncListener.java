@@ -1,6 +1,7 @@
 package io.github.statesync.core.engine;
 
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +56,16 @@ public interface SyncListener {
 	 * revision, if there was one
 	 */
 	default void onApplied(String topic, Revision previous, Revision applied, @Nullable Long eventTimestampMs) {
+	}
+
+	/**
+	 * A snapshot was read from the source (whether or not it is then applied), for the
+	 * size distribution of what the fleet moves.
+	 * @param topic the topic
+	 * @param revision the snapshot's revision
+	 * @param bytes its size as read ({@link SnapshotEnvelope#encodedSize()})
+	 */
+	default void onSnapshotRead(String topic, Revision revision, int bytes) {
 	}
 
 	/**

@@ -306,7 +306,7 @@ class SyncHandleTests {
 	@Test
 	void reportsSnapshotWithoutDataAsProtocolError() {
 		started(1);
-		this.source.failNextFetches(catchProtocol(() -> SnapshotEnvelope.parse("2", null)));
+		this.source.failNextFetches(new ProtocolException("snapshot at revision 2 has no data"));
 		this.source.event(TOPIC, 2);
 		assertThat(this.listener.errors(SyncPhase.PROTOCOL)).singleElement()
 			.satisfies((error) -> assertThat(error.cause()).hasMessage("snapshot at revision 2 has no data"));

@@ -23,7 +23,7 @@ import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.SnapshotArchive;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -144,7 +144,7 @@ public final class StateSyncAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.github.statesync.redis.JacksonSyncCodec")
+	@ConditionalOnClass(name = "io.github.statesync.jackson.JacksonSyncCodec")
 	static class LastKnownGoodConfiguration {
 
 		/**

@@ -3,7 +3,7 @@ package io.github.statesync.boot.autoconfigure;
 import io.github.statesync.boot.topic.SnapshotSizeObserver;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
 import org.jspecify.annotations.Nullable;

@@ -17,7 +17,7 @@ import io.github.statesync.boot.rest.TopicSnapshotEndpoint;
 import io.github.statesync.boot.topic.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.spi.SyncCodec;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;

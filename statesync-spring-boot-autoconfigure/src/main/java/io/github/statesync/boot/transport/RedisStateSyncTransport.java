@@ -17,7 +17,7 @@ import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.SnapshotProvider;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.redis.RedisInvalidationSubscriber;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;

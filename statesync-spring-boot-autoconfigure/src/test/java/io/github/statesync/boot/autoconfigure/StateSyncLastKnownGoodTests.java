@@ -16,7 +16,7 @@ import io.github.statesync.core.engine.SyncPhase;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.StatePublisher;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

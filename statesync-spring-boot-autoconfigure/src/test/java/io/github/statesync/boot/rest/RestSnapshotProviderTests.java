@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
-import io.github.statesync.redis.JacksonSyncCodec;
+import io.github.statesync.jackson.JacksonSyncCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.statesync.redis;
+package io.github.statesync.jackson;
 
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
@@ -136,18 +136,16 @@ public final class JacksonSyncCodec implements SyncCodec {
 	@Override
 	public <T> SnapshotEnvelope<T> decodeSnapshot(byte[] payload, Type dataType) {
 		JsonNode tree = readObject(payload, "snapshot");
-		Revision revision;
-		try {
-			revision = Revision.parse(stringField(tree, "revision", "snapshot"));
-		}
-		catch (ProtocolException ex) {
-			throw new ProtocolException("snapshot: " + ex.getMessage());
-		}
+		SnapshotEnvelope<T> revisionOnly = SnapshotEnvelope.parse(stringField(tree, "revision", "snapshot"), null);
+		Revision revision = revisionOnly.revision();
+		// JSON null is data (the applier decides whether it fits); a missing member is
+		// not
 		JsonNode data = tree.get("data");
-		if (data == null || data.isNull()) {
+		if (data == null) {
 			throw new ProtocolException("snapshot at revision " + revision + " has no data");
 		}
-		return new SnapshotEnvelope<>(revision, bind(data, dataType, "snapshot at revision " + revision + ": data"));
+		return new SnapshotEnvelope<>(revision, bind(data, dataType, "snapshot at revision " + revision + ": data"),
+				payload.length);
 	}
 
 	/**
@@ -168,7 +166,7 @@ public final class JacksonSyncCodec implements SyncCodec {
 	 * mapper.
 	 */
 	@SuppressWarnings("unchecked")
-	private <T> T bind(JsonNode data, Type dataType, String what) {
+	private <T> @Nullable T bind(JsonNode data, Type dataType, String what) {
 		if (dataType == JsonNode.class) {
 			return (T) data;
 		}

@@ -1,4 +1,4 @@
-package io.github.statesync.redis;
+package io.github.statesync.jackson;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -119,6 +119,43 @@ class JacksonSyncCodecTests {
 			.isEqualTo(new SnapshotEnvelope<>(Revision.of(3), new Settings("dark", Map.of("beta", true))));
 		assertThat(new String(this.codec.encodeData(envelope.data()), StandardCharsets.UTF_8))
 			.isEqualTo("{\"theme\":\"dark\",\"features\":{\"beta\":true}}");
+	}
+
+	@Test
+	void snapshotRemembersItsEncodedSize() {
+		byte[] payload = "{\"revision\":\"3\",\"data\":{\"theme\":\"dark\"}}".getBytes(StandardCharsets.UTF_8);
+		assertThat(this.codec.decodeSnapshot(payload, JsonNode.class).encodedSize()).isEqualTo(payload.length);
+	}
+
+	@Test
+	void jsonNullDataIsDataTheApplierDecidesOn() {
+		SnapshotEnvelope<JsonNode> tree = this.codec
+			.decodeSnapshot("{\"revision\":\"4\",\"data\":null}".getBytes(StandardCharsets.UTF_8), JsonNode.class);
+		assertThat(tree.revision()).isEqualTo(Revision.of(4));
+		assertThat(tree.data().isNull()).isTrue();
+		SnapshotEnvelope<Settings> typed = this.codec
+			.decodeSnapshot("{\"revision\":\"4\",\"data\":null}".getBytes(StandardCharsets.UTF_8), Settings.class);
+		assertThat(typed.data()).isNull();
+	}
+
+	@Test
+	void snapshotWithoutDataMemberIsAProtocolError() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeSnapshot("{\"revision\":\"4\"}".getBytes(StandardCharsets.UTF_8),
+					JsonNode.class))
+			.withMessage("snapshot at revision 4 has no data");
+	}
+
+	@Test
+	void snapshotErrorsNameTheirSubjectOnce() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec.decodeSnapshot("{\"revision\":4,\"data\":{}}".getBytes(StandardCharsets.UTF_8),
+					JsonNode.class))
+			.withMessage("snapshot: revision must be a JSON string, was NUMBER");
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> this.codec
+				.decodeSnapshot("{\"revision\":\"04\",\"data\":{}}".getBytes(StandardCharsets.UTF_8), JsonNode.class))
+			.withMessageStartingWith("snapshot: revision \"04\" is not canonical");
 	}
 
 	@Test
