@@ -232,9 +232,9 @@ final class RefreshCoordinator<T> {
 			// was announced before the fetch left counts as lag
 			this.announcedAtFetch = coordinator.gate.announcedRevision();
 			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
-			// whoever completes the fetch (an I/O thread, the timeout, or this thread
-			// when
-			// the provider answered at once), its result is handled on the scheduler
+			// whoever completes the fetch (an I/O thread, the timeout, or this
+			// thread when the provider answered at once), its result is handled
+			// on the scheduler
 			fetched.whenComplete((snapshot, failure) -> {
 				if (!coordinator.gate.runOnApplyThread(() -> fetched(snapshot, failure))) {
 					refused();
@@ -288,8 +288,7 @@ final class RefreshCoordinator<T> {
 				if (failure != null) {
 					Throwable cause = ErrorReporter.unwrap(failure);
 					if (cause instanceof ProtocolException) {
-						// the source holds a bad snapshot: asking again now would get the
-						// same
+						// the source holds a bad snapshot: asking again now gets the same
 						coordinator.reporter.report(Failure.of(SyncPhase.PROTOCOL, cause).attempt(this.attempt));
 						this.failure = cause;
 						finish(RefreshOutcome.FAILED);

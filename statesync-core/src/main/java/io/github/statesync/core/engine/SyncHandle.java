@@ -453,9 +453,9 @@ public final class SyncHandle<T> {
 
 		private @Nullable SnapshotArchive<T> archive;
 
-		// asked on the thread that computes each delay: a ThreadLocalRandom taken here
-		// and
-		// used on another thread is never seeded, and draws the same in every JVM
+		// asked on the thread that computes each delay: a ThreadLocalRandom
+		// taken here and used on another thread is never seeded, so it would
+		// draw the same in every JVM
 		private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
 
 		private Builder(String topic, InvalidationSubscriber subscriber, SnapshotProvider<T> provider,
