@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
+import io.github.statesync.core.engine.SyncThreads;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.core.spi.SyncCodec;
@@ -124,11 +125,7 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 					+ " is in use by another archive: give every instance a directory of its own");
 		}
 		deleteTemporaryFiles();
-		this.writer = Executors.newSingleThreadExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "statesync-archive");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.writer = Executors.newSingleThreadExecutor(SyncThreads.factory("statesync-archive-"));
 	}
 
 	/**

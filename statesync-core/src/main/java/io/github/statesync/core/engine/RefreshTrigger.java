@@ -158,12 +158,4 @@ final class RefreshTrigger {
 		this.trailingPending = false;
 	}
 
-	/**
-	 * Return whether a refresh waits on a timer.
-	 * @return {@code true} if a debounce or trailing edge is pending
-	 */
-	synchronized boolean hasPending() {
-		return this.debounceTask != null || this.trailingPending;
-	}
-
 }

@@ -5,16 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
@@ -52,16 +45,20 @@ import org.slf4j.LoggerFactory;
  * again.</li>
  * <li>Applies are serialized per topic and none happens after {@link #stop()}
  * returns.</li>
- * <li>No thread per handle: timers and hand-offs run on a shared {@link SyncScheduler}; a
- * fetch's result is applied on the thread that completes it, or on the
- * {@linkplain Builder#applyExecutor apply executor} when there is one and the fetch
- * completed early or failed.</li>
+ * <li>Where applies run is decided here alone: every fetched snapshot (and every failed
+ * fetch) and every snapshot an event carries inline is applied on the handle's
+ * {@link SyncScheduler} ({@link SyncScheduler#execute}), never on the thread that
+ * completed the provider's future (which may be an I/O thread) nor on the thread that
+ * delivered the event. Only {@link #applyLocal} applies on its caller's thread, as its
+ * result says whether it applied. No thread per handle: timers run on the same
+ * scheduler.</li>
  * <li>Last-known-good (with a {@link SnapshotArchive}): every applied snapshot is
- * archived; when the source fails, or holds no snapshot, while the handle has none yet,
- * the archived snapshot is applied with its revision and the source is still tried, so a
- * node that starts while the source is down starts on the newest state it ever held. An
- * archive that cannot be read or no longer applies is reported (phase
- * {@link SyncPhase#ARCHIVE}) and ignored.</li>
+ * archived; while the handle has no snapshot, when the source fails, holds no snapshot,
+ * answers a protocol error or holds a snapshot that fails to apply, the archived snapshot
+ * is applied with its revision and the source is still tried, so a node that cannot get a
+ * good snapshot from its source starts on the newest state it ever held. An archive that
+ * cannot be read or no longer applies is reported (phase {@link SyncPhase#ARCHIVE}) and
+ * ignored.</li>
  * </ul>
  * Instances are thread-safe. Build one with {@link #builder}.
  *
@@ -73,22 +70,9 @@ public final class SyncHandle<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
-	/** A repeated error of one phase is logged at WARN at most once per this interval. */
-	private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
-
 	private final String topic;
 
 	private final InvalidationSubscriber subscriber;
-
-	private final SnapshotProvider<T> provider;
-
-	private final SnapshotApplier<T> applier;
-
-	private final @Nullable Executor applyExecutor;
-
-	private final @Nullable SnapshotArchive<T> archive;
-
-	private final AtomicBoolean restoreTried = new AtomicBoolean();
 
 	private final SyncOptions options;
 
@@ -96,11 +80,17 @@ public final class SyncHandle<T> {
 
 	private final SyncListener listener;
 
-	private final @Nullable Predicate<InvalidationEvent> refreshFilter;
+	private final ErrorReporter reporter;
 
-	private final RandomGenerator random;
+	private final LastKnownGood<T> lastKnownGood;
+
+	private final RevisionGate<T> gate;
+
+	private final RefreshCoordinator<T> refreshes;
 
 	private final RefreshTrigger trigger;
+
+	private final InvalidationGate<T> invalidations;
 
 	private final Events events = new Events();
 
@@ -112,39 +102,24 @@ public final class SyncHandle<T> {
 
 	private @Nullable Subscription subscription;
 
-	private SyncScheduler.@Nullable Cancellable pollTask;
-
-	private final ReentrantLock applyLock = new ReentrantLock();
-
-	private volatile long localRevision;
-
-	private volatile boolean hasSnapshot;
-
-	private final AtomicReference<Announcement> announced = new AtomicReference<>(Announcement.NONE);
-
-	// guarded by this, held only to update fields
-	private @Nullable Refresh running;
-
-	private @Nullable CompletableFuture<Void> queued;
-
-	private boolean queuedForced;
-
-	private final long[] lastWarnedNanos = new long[SyncPhase.values().length];
-
 	private SyncHandle(Builder<T> builder) {
 		this.topic = builder.topic;
 		this.subscriber = builder.subscriber;
-		this.provider = builder.provider;
-		this.applier = builder.applier;
-		this.archive = builder.archive;
-		this.applyExecutor = builder.applyExecutor;
 		this.options = builder.options;
 		this.scheduler = builder.scheduler;
 		this.listener = new SyncListeners(builder.listeners);
-		this.refreshFilter = builder.refreshFilter;
-		this.random = builder.random;
-		this.trigger = new RefreshTrigger(this.options.throttling(), this.scheduler, () -> requestRefresh(false),
-				(ex) -> report(SyncPhase.THROTTLE, ex, null, 0, false, null));
+		// the gate holds the revisions; an error reads them when it happens
+		this.reporter = new ErrorReporter(this.topic, this.listener, this.scheduler, this::localRevisionBits,
+				this::announcedRevisionBits);
+		this.lastKnownGood = new LastKnownGood<>(this.topic, builder.archive, this.reporter);
+		this.gate = new RevisionGate<>(this.topic, builder.applier, this.scheduler, this.listener, this.reporter,
+				this.lastKnownGood, this::isStopped);
+		this.refreshes = new RefreshCoordinator<>(this.topic, builder.provider, this.options, this.scheduler,
+				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this::isStopped);
+		this.trigger = new RefreshTrigger(this.options.throttling(), this.scheduler,
+				() -> this.refreshes.request(false), (ex) -> report(Failure.of(SyncPhase.THROTTLE, ex)));
+		this.invalidations = new InvalidationGate<>(this.topic, builder.provider, builder.refreshFilter, this.listener,
+				this.reporter, this.gate, this.trigger);
 	}
 
 	/**
@@ -194,9 +169,11 @@ public final class SyncHandle<T> {
 					"subscriber returned no subscription");
 		}
 		catch (Exception ex) {
-			report(SyncPhase.SUBSCRIBE, ex, null, 0, false, null);
-			restoreFromArchive();
-			rollBack(future, ex);
+			report(Failure.of(SyncPhase.SUBSCRIBE, ex));
+			// restored on the scheduler, like every apply; the start fails after it
+			if (!this.gate.runOnApplyThread(() -> restoreAndRollBack(future, ex))) {
+				rollBack(future, ex);
+			}
 			return future.copy();
 		}
 		synchronized (this.lifecycleMonitor) {
@@ -210,13 +187,22 @@ public final class SyncHandle<T> {
 			cancelQuietly(subscribed);
 			return future.copy();
 		}
-		requestRefresh(true).whenComplete((result, failure) -> started(future, failure));
+		this.refreshes.request(true).whenComplete((result, failure) -> started(future, failure));
 		return future.copy();
 	}
 
+	private void restoreAndRollBack(CompletableFuture<Void> future, Exception failure) {
+		try {
+			this.lastKnownGood.restore(this.gate);
+		}
+		finally {
+			rollBack(future, failure);
+		}
+	}
+
 	private void started(CompletableFuture<Void> future, @Nullable Throwable failure) {
-		if (failure != null && this.options.failStartOnError() && !this.hasSnapshot) {
-			report(SyncPhase.START, failure, null, 0, false, null);
+		if (failure != null && this.options.failStartOnError() && !this.gate.hasSnapshot()) {
+			report(Failure.of(SyncPhase.START, failure));
 			rollBack(future, failure);
 			return;
 		}
@@ -225,9 +211,9 @@ public final class SyncHandle<T> {
 				return;
 			}
 			this.state = State.RUNNING;
-			schedulePoll();
+			this.refreshes.startPolling();
 		}
-		if (failure != null && this.hasSnapshot) {
+		if (failure != null && this.gate.hasSnapshot()) {
 			logger.warn(
 					"Started sync of topic '{}' on the archived snapshot at revision {}; the next event, "
 							+ "resync or poll tries the source again: {}",
@@ -268,7 +254,6 @@ public final class SyncHandle<T> {
 	 */
 	public void stop() {
 		Subscription subscribed;
-		SyncScheduler.Cancellable poll;
 		CompletableFuture<Void> starting;
 		synchronized (this.lifecycleMonitor) {
 			if (this.state == State.STOPPED) {
@@ -277,37 +262,19 @@ public final class SyncHandle<T> {
 			this.state = State.STOPPED;
 			subscribed = this.subscription;
 			this.subscription = null;
-			poll = this.pollTask;
-			this.pollTask = null;
 			starting = this.startFuture;
 		}
 		this.trigger.cancel();
-		if (poll != null) {
-			poll.cancel();
-		}
 		if (subscribed != null) {
 			cancelQuietly(subscribed);
 		}
-		Refresh inFlight;
-		CompletableFuture<Void> waiting;
-		synchronized (this) {
-			inFlight = this.running;
-			waiting = this.queued;
-			this.queued = null;
-		}
-		if (inFlight != null) {
-			inFlight.cancelRetry();
-		}
-		if (waiting != null) {
-			waiting.complete(null);
-		}
+		this.refreshes.stop();
 		if (starting != null) {
 			starting.complete(null);
 		}
-		// every apply checks the state under this lock: once we hold it, none is running
+		// every apply checks the state under the apply lock: once it is free, none runs
 		// or can start
-		this.applyLock.lock();
-		this.applyLock.unlock();
+		this.gate.awaitApplies();
 		logger.debug("Stopped sync of topic '{}' at revision {}", this.topic, localRevision());
 	}
 
@@ -318,7 +285,7 @@ public final class SyncHandle<T> {
 	 * @return a future that completes when the refresh ends, exceptionally if it failed
 	 */
 	public CompletableFuture<Void> refresh() {
-		return requestRefresh(true).copy();
+		return this.refreshes.request(true).copy();
 	}
 
 	/**
@@ -329,7 +296,7 @@ public final class SyncHandle<T> {
 	 * @return {@code true} if it was applied
 	 */
 	public boolean applyLocal(SnapshotEnvelope<T> snapshot) {
-		return applyIfNewer(snapshot, null, 0, SyncPhase.APPLY) == ApplyResult.APPLIED;
+		return this.gate.apply(snapshot, SyncPhase.APPLY, 0, null) == RevisionGate.Result.APPLIED;
 	}
 
 	/**
@@ -353,7 +320,7 @@ public final class SyncHandle<T> {
 	 * @return the revision, {@link Revision#ZERO} before the first apply
 	 */
 	public Revision localRevision() {
-		return Revision.of(this.localRevision);
+		return Revision.of(this.gate.localRevision());
 	}
 
 	/**
@@ -361,7 +328,7 @@ public final class SyncHandle<T> {
 	 * @return {@code true} after the first apply
 	 */
 	public boolean hasSnapshot() {
-		return this.hasSnapshot;
+		return this.gate.hasSnapshot();
 	}
 
 	/**
@@ -370,7 +337,7 @@ public final class SyncHandle<T> {
 	 * @return the revision, {@link Revision#ZERO} before the first accepted event
 	 */
 	public Revision announcedRevision() {
-		return Revision.of(this.announced.get().revision);
+		return Revision.of(this.gate.announcedRevision());
 	}
 
 	/**
@@ -381,275 +348,16 @@ public final class SyncHandle<T> {
 		return this.options;
 	}
 
-	private CompletableFuture<Void> requestRefresh(boolean forced) {
-		Refresh fresh = null;
-		CompletableFuture<Void> result;
-		boolean coalesced = false;
-		synchronized (this) {
-			if (this.state == State.STOPPED) {
-				return CompletableFuture.completedFuture(null);
-			}
-			if (this.running == null) {
-				fresh = new Refresh();
-				this.running = fresh;
-				result = fresh.completion;
-			}
-			else {
-				if (this.queued == null) {
-					this.queued = new CompletableFuture<>();
-				}
-				else {
-					coalesced = true;
-				}
-				this.queuedForced |= forced;
-				result = this.queued;
-			}
-		}
-		if (coalesced) {
-			this.listener.onCoalesced(this.topic);
-		}
-		if (fresh != null) {
-			fresh.fetch();
-		}
-		return result;
+	private long localRevisionBits() {
+		return this.gate.localRevision();
 	}
 
-	private void refreshEnded() {
-		CompletableFuture<Void> next;
-		Refresh fresh = null;
-		synchronized (this) {
-			next = this.queued;
-			boolean forced = this.queuedForced;
-			this.queued = null;
-			this.queuedForced = false;
-			this.running = null;
-			if (next != null && this.state != State.STOPPED
-					&& (forced || Long.compareUnsigned(this.localRevision, this.announced.get().revision) < 0)) {
-				fresh = new Refresh(next);
-				this.running = fresh;
-			}
-		}
-		if (fresh != null) {
-			// a hop, not a call: a provider that completes inline must not grow the stack
-			this.scheduler.execute(fresh::fetch);
-		}
-		else if (next != null) {
-			this.listener.onCoalesced(this.topic);
-			next.complete(null);
-		}
+	private long announcedRevisionBits() {
+		return this.gate.announcedRevision();
 	}
 
-	private ApplyResult applyIfNewer(SnapshotEnvelope<T> snapshot, @Nullable Refresh refresh, int attempt,
-			SyncPhase phase) {
-		this.applyLock.lock();
-		try {
-			return applyLocked(snapshot, refresh, attempt, phase);
-		}
-		finally {
-			this.applyLock.unlock();
-		}
-	}
-
-	/**
-	 * Apply the snapshot an event carried inline instead of fetching it: on the apply
-	 * executor when there is one (so user code never runs on the thread that delivers
-	 * every topic's events; there it waits for an apply under way), else on the
-	 * delivering thread (where it never waits: if another apply holds the lock, a refresh
-	 * follows instead). If the inline apply fails, a refresh follows as for any event. No
-	 * refresh happened for an inline apply, so listeners hear {@code onApplied} but no
-	 * {@code onRefresh}.
-	 * @return whether the event is handled (else the caller requests a refresh)
-	 */
-	private boolean applyInline(InvalidationEvent event) {
-		SnapshotEnvelope<T> inline;
-		try {
-			inline = this.provider.inlineSnapshot(event);
-		}
-		catch (RuntimeException ex) {
-			report(SyncPhase.PROTOCOL, ex, event.revision(), 0, false, null);
-			return false;
-		}
-		if (inline == null) {
-			return false;
-		}
-		Executor executor = this.applyExecutor;
-		if (executor == null) {
-			return applyInlineSnapshot(inline, false);
-		}
-		Runnable task = () -> {
-			if (!applyInlineSnapshot(inline, true)) {
-				this.trigger.fire();
-			}
-		};
-		try {
-			executor.execute(task);
-		}
-		catch (RejectedExecutionException ex) {
-			return false;
-		}
-		return true;
-	}
-
-	/**
-	 * Apply an inline snapshot; on an apply thread it waits for an apply under way, on
-	 * the delivering thread it never does.
-	 */
-	private boolean applyInlineSnapshot(SnapshotEnvelope<T> inline, boolean mayWait) {
-		if (mayWait) {
-			this.applyLock.lock();
-		}
-		else if (!this.applyLock.tryLock()) {
-			return false;
-		}
-		ApplyResult result;
-		try {
-			result = applyLocked(inline, null, 0, SyncPhase.APPLY);
-		}
-		finally {
-			this.applyLock.unlock();
-		}
-		// a newer event that came meanwhile is handled by its own inline apply or refresh
-		return result != ApplyResult.FAILED;
-	}
-
-	private ApplyResult applyLocked(SnapshotEnvelope<T> snapshot, @Nullable Refresh refresh, int attempt,
-			SyncPhase phase) {
-		if (this.state == State.STOPPED) {
-			return ApplyResult.STOPPED;
-		}
-		long revision = snapshot.revision().longValue();
-		long previous = this.localRevision;
-		if (phase == SyncPhase.ARCHIVE && this.hasSnapshot) {
-			// the source answered while the archive was read: its state wins
-			return ApplyResult.SKIPPED;
-		}
-		if (this.hasSnapshot && Long.compareUnsigned(revision, previous) <= 0) {
-			logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic, snapshot.revision(),
-					Revision.of(previous));
-			return ApplyResult.SKIPPED;
-		}
-		try {
-			this.applier.apply(snapshot);
-		}
-		catch (Throwable ex) {
-			report(phase, ex, snapshot.revision(), attempt, false, null);
-			if (refresh != null) {
-				refresh.failure = ex;
-			}
-			return ApplyResult.FAILED;
-		}
-		// an apply nested in this one (a listener that published and applied its
-		// own write) may have moved further already: never go back
-		if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0) {
-			this.localRevision = revision;
-		}
-		this.hasSnapshot = true;
-		Announcement announcement = this.announced.get();
-		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
-		if (phase == SyncPhase.ARCHIVE) {
-			logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
-		}
-		else {
-			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
-			if (this.localRevision == revision) {
-				// not when a nested apply moved further (it archived its own)
-				archive(snapshot);
-			}
-		}
-		this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
-		return ApplyResult.APPLIED;
-	}
-
-	private void archive(SnapshotEnvelope<T> snapshot) {
-		SnapshotArchive<T> target = this.archive;
-		if (target == null) {
-			return;
-		}
-		try {
-			target.save(this.topic, snapshot).whenComplete((result, failure) -> {
-				if (failure != null) {
-					report(SyncPhase.ARCHIVE, unwrap(failure), snapshot.revision(), 0, false, null);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			report(SyncPhase.ARCHIVE, ex, snapshot.revision(), 0, false, null);
-		}
-	}
-
-	/**
-	 * Apply the archived snapshot, once per handle, when the source failed or held none
-	 * while this handle has none yet.
-	 */
-	private void restoreFromArchive() {
-		SnapshotArchive<T> source = this.archive;
-		if (source == null || this.hasSnapshot || !this.restoreTried.compareAndSet(false, true)) {
-			return;
-		}
-		SnapshotEnvelope<T> archived;
-		try {
-			archived = source.load(this.topic);
-		}
-		catch (Exception ex) {
-			report(SyncPhase.ARCHIVE, ex, null, 0, false, null);
-			return;
-		}
-		if (archived == null) {
-			logger.debug("No archived snapshot of topic '{}' to restore", this.topic);
-			return;
-		}
-		applyIfNewer(archived, null, 0, SyncPhase.ARCHIVE);
-	}
-
-	/**
-	 * The source never delivered an announced revision within the retry bounds: stop
-	 * expecting it (it may have been bogus), so later refreshes do not all end as lag.
-	 * The next event announces again.
-	 */
-	private void forgetAnnouncement(long revision) {
-		Announcement current = this.announced.get();
-		if (current.revision == revision) {
-			this.announced.compareAndSet(current, new Announcement(this.localRevision, null));
-		}
-	}
-
-	private void announce(long revision, @Nullable Long timestampMs) {
-		Announcement candidate = null;
-		Announcement current = this.announced.get();
-		while (Long.compareUnsigned(revision, current.revision) > 0) {
-			if (candidate == null) {
-				candidate = new Announcement(revision, timestampMs);
-			}
-			if (this.announced.compareAndSet(current, candidate)) {
-				return;
-			}
-			current = this.announced.get();
-		}
-	}
-
-	private void schedulePoll() {
-		Duration interval = this.options.pollInterval();
-		if (interval != null && this.state != State.STOPPED) {
-			this.pollTask = this.scheduler.schedule(this::poll, interval);
-		}
-	}
-
-	private void poll() {
-		try {
-			if (this.state == State.RUNNING) {
-				requestRefresh(true);
-			}
-		}
-		catch (RuntimeException ex) {
-			report(SyncPhase.REFRESH, ex, null, 0, false, null);
-		}
-		finally {
-			synchronized (this.lifecycleMonitor) {
-				if (this.state == State.RUNNING) {
-					schedulePoll();
-				}
-			}
-		}
+	private boolean isStopped() {
+		return this.state == State.STOPPED;
 	}
 
 	private void cancelQuietly(Subscription subscribed) {
@@ -661,47 +369,8 @@ public final class SyncHandle<T> {
 		}
 	}
 
-	private SyncError report(SyncPhase phase, Throwable cause, @Nullable Revision snapshotRevision, int attempt,
-			boolean willRetry, @Nullable Duration nextDelay) {
-		long announcedRevision = this.announced.get().revision;
-		SyncError error = new SyncError(this.topic, phase, cause, localRevision(),
-				(announcedRevision != 0) ? Revision.of(announcedRevision) : null, snapshotRevision, attempt, willRetry,
-				nextDelay);
-		log(error);
-		this.listener.onError(error);
-		return error;
-	}
-
-	private void log(SyncError error) {
-		if (!logger.isWarnEnabled()) {
-			return;
-		}
-		long now = this.scheduler.nanoTime();
-		int slot = error.phase().ordinal();
-		long last = this.lastWarnedNanos[slot];
-		boolean warn = last == 0 || now - last >= WARN_INTERVAL_NANOS;
-		if (!warn && !logger.isDebugEnabled()) {
-			return;
-		}
-		String retry = error.willRetry() ? "retrying in " + error.nextDelay().toMillis() + " ms" : "not retrying";
-		String attempt = (error.attempt() > 0) ? ", attempt " + error.attempt() + ", " + retry : "";
-		String message = "Sync of topic '{}' failed in phase {} at local revision {}{}: {}";
-		if (warn) {
-			this.lastWarnedNanos[slot] = (now != 0) ? now : 1;
-			logger.warn(message, this.topic, error.phase(), error.localRevision(), attempt, error.cause().toString());
-		}
-		else {
-			logger.debug(message, this.topic, error.phase(), error.localRevision(), attempt, error.cause().toString());
-		}
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
+	private SyncError report(Failure failure) {
+		return this.reporter.report(failure);
 	}
 
 	/**
@@ -724,223 +393,6 @@ public final class SyncHandle<T> {
 
 	}
 
-	private enum ApplyResult {
-
-		APPLIED, SKIPPED, FAILED, STOPPED
-
-	}
-
-	private record Announcement(long revision, @Nullable Long timestampMs) {
-
-		static final Announcement NONE = new Announcement(0, null);
-
-	}
-
-	/**
-	 * One refresh: a fetch, its retries, and the apply.
-	 */
-	private final class Refresh {
-
-		final CompletableFuture<Void> completion;
-
-		private final long startNanos = SyncHandle.this.scheduler.nanoTime();
-
-		private int attempt;
-
-		private long announcedAtFetch;
-
-		private boolean applied;
-
-		private @Nullable Throwable failure;
-
-		// guarded by SyncHandle.this
-		private SyncScheduler.@Nullable Cancellable pendingRetry;
-
-		private boolean finished;
-
-		Refresh() {
-			this(new CompletableFuture<>());
-		}
-
-		Refresh(CompletableFuture<Void> completion) {
-			this.completion = completion;
-		}
-
-		void fetch() {
-			if (SyncHandle.this.state == State.STOPPED) {
-				finish(RefreshOutcome.SKIPPED);
-				return;
-			}
-			this.attempt++;
-			// events announced after this point queue a refresh of their own: only what
-			// was announced before the fetch left counts as lag
-			this.announcedAtFetch = SyncHandle.this.announced.get().revision;
-			Thread requester = Thread.currentThread();
-			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
-			fetched.whenComplete((snapshot, failure) -> {
-				Executor applyExecutor = SyncHandle.this.applyExecutor;
-				if (applyExecutor != null && (Thread.currentThread() == requester || failure != null)) {
-					// completed before we could wait for it, or failed (on an I/O thread,
-					// or on the scheduler by the timeout; a failure may restore the
-					// archive): never apply on the thread that asked, an I/O thread or
-					// the
-					// shared scheduler
-					handOff(applyExecutor, () -> fetched(snapshot, failure));
-				}
-				else {
-					fetched(snapshot, failure);
-				}
-			});
-			try {
-				CompletableFuture<@Nullable SnapshotEnvelope<T>> source = Objects.requireNonNull(
-						SyncHandle.this.provider.fetch(SyncHandle.this.topic, localRevision()),
-						"snapshot provider returned no future");
-				SyncScheduler.Cancellable timeout = SyncHandle.this.scheduler.schedule(
-						() -> fetched
-							.completeExceptionally(new TimeoutException("fetch of topic '" + SyncHandle.this.topic
-									+ "' took longer than " + SyncHandle.this.options.fetchTimeout())),
-						SyncHandle.this.options.fetchTimeout());
-				source.whenComplete((snapshot, failure) -> {
-					timeout.cancel();
-					if (failure != null) {
-						fetched.completeExceptionally(failure);
-					}
-					else {
-						fetched.complete(snapshot);
-					}
-				});
-			}
-			catch (RuntimeException ex) {
-				fetched.completeExceptionally(ex);
-			}
-		}
-
-		private void handOff(Executor executor, Runnable task) {
-			try {
-				executor.execute(task);
-			}
-			catch (RejectedExecutionException ex) {
-				// shutting down: finish here rather than never
-				task.run();
-			}
-		}
-
-		private void fetched(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
-			try {
-				if (SyncHandle.this.state == State.STOPPED) {
-					finish(RefreshOutcome.SKIPPED);
-					return;
-				}
-				if (failure != null || snapshot == null) {
-					restoreFromArchive();
-				}
-				if (failure != null) {
-					Throwable cause = unwrap(failure);
-					if (cause instanceof ProtocolException) {
-						// the source holds a bad snapshot: asking again now would get the
-						// same
-						report(SyncPhase.PROTOCOL, cause, null, this.attempt, false, null);
-						this.failure = cause;
-						finish(RefreshOutcome.FAILED);
-					}
-					else {
-						retryOrFinish(cause, null);
-					}
-					return;
-				}
-				Revision snapshotRevision = localRevision();
-				if (snapshot != null) {
-					snapshotRevision = snapshot.revision();
-					switch (applyIfNewer(snapshot, this, this.attempt, SyncPhase.APPLY)) {
-						case APPLIED -> this.applied = true;
-						case FAILED -> {
-							finish(RefreshOutcome.FAILED);
-							return;
-						}
-						case STOPPED -> {
-							finish(RefreshOutcome.SKIPPED);
-							return;
-						}
-						case SKIPPED -> {
-						}
-					}
-				}
-				if (Long.compareUnsigned(SyncHandle.this.localRevision, this.announcedAtFetch) < 0) {
-					retryOrFinish(new SnapshotLagException(SyncHandle.this.topic, snapshotRevision,
-							Revision.of(this.announcedAtFetch)), snapshotRevision);
-					return;
-				}
-				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.SKIPPED);
-			}
-			catch (RuntimeException ex) {
-				report(SyncPhase.REFRESH, ex, null, this.attempt, false, null);
-				this.failure = ex;
-				finish(RefreshOutcome.FAILED);
-			}
-		}
-
-		private void retryOrFinish(Throwable cause, @Nullable Revision snapshotRevision) {
-			RetryPolicy retry = SyncHandle.this.options.retry();
-			boolean willRetry = retry.canRetry(this.attempt) && SyncHandle.this.state != State.STOPPED;
-			Duration delay = willRetry ? retry.delay(this.attempt, SyncHandle.this.random) : null;
-			SyncError error = report(SyncPhase.FETCH, cause, snapshotRevision, this.attempt, willRetry, delay);
-			if (!willRetry) {
-				if (cause instanceof SnapshotLagException) {
-					forgetAnnouncement(this.announcedAtFetch);
-				}
-				this.failure = cause;
-				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.FAILED);
-				return;
-			}
-			SyncHandle.this.listener.onRetry(SyncHandle.this.topic, error);
-			synchronized (SyncHandle.this) {
-				this.pendingRetry = SyncHandle.this.scheduler.schedule(this::retry, delay);
-			}
-		}
-
-		private void retry() {
-			synchronized (SyncHandle.this) {
-				if (this.pendingRetry == null) {
-					// cancelled by stop(), which finished this refresh
-					return;
-				}
-				this.pendingRetry = null;
-			}
-			fetch();
-		}
-
-		void cancelRetry() {
-			SyncScheduler.Cancellable pending;
-			synchronized (SyncHandle.this) {
-				pending = this.pendingRetry;
-				this.pendingRetry = null;
-			}
-			if (pending != null) {
-				pending.cancel();
-				finish(RefreshOutcome.SKIPPED);
-			}
-		}
-
-		private void finish(RefreshOutcome outcome) {
-			synchronized (SyncHandle.this) {
-				if (this.finished) {
-					return;
-				}
-				this.finished = true;
-			}
-			SyncHandle.this.listener.onRefresh(SyncHandle.this.topic, outcome,
-					SyncHandle.this.scheduler.nanoTime() - this.startNanos);
-			if (outcome == RefreshOutcome.FAILED && this.failure != null) {
-				this.completion.completeExceptionally(this.failure);
-			}
-			else {
-				this.completion.complete(null);
-			}
-			refreshEnded();
-		}
-
-	}
-
 	/**
 	 * What the subscriber calls.
 	 */
@@ -948,60 +400,21 @@ public final class SyncHandle<T> {
 
 		@Override
 		public void onInvalidation(InvalidationEvent event) {
-			State current = SyncHandle.this.state;
-			if (current == State.NEW || current == State.STOPPED) {
-				return;
+			if (accepting()) {
+				SyncHandle.this.invalidations.onInvalidation(event);
 			}
-			String topic = SyncHandle.this.topic;
-			if (!topic.equals(event.topic())) {
-				// a peer or a shared channel gone wrong: never apply, always tell
-				SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.INVALID);
-				report(SyncPhase.PROTOCOL, new ProtocolException(
-						"invalidation event for topic '" + event.topic() + "' was delivered to topic '" + topic + "'"),
-						null, 0, false, null);
-				return;
-			}
-			long revision = event.revision().longValue();
-			if (Long.compareUnsigned(revision, SyncHandle.this.localRevision) <= 0) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Dropped invalidation of topic '{}' at revision {}: holding {}", topic,
-							event.revision(), localRevision());
-				}
-				SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.STALE);
-				return;
-			}
-			Predicate<InvalidationEvent> filter = SyncHandle.this.refreshFilter;
-			if (filter != null) {
-				boolean wanted;
-				try {
-					wanted = filter.test(event);
-				}
-				catch (RuntimeException ex) {
-					report(SyncPhase.INVALIDATION, ex, null, 0, false, null);
-					wanted = false;
-				}
-				if (!wanted) {
-					logger.debug("Filtered invalidation of topic '{}' at revision {}", topic, event.revision());
-					SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.FILTERED);
-					return;
-				}
-			}
-			announce(revision, event.timestampMs());
-			SyncHandle.this.listener.onInvalidation(topic, InvalidationOutcome.ACCEPTED);
-			if (event.data() != null && applyInline(event)) {
-				return;
-			}
-			SyncHandle.this.trigger.fire();
 		}
 
 		@Override
 		public void onProtocolError(ProtocolException error) {
-			State current = SyncHandle.this.state;
-			if (current == State.NEW || current == State.STOPPED) {
-				return;
+			if (accepting()) {
+				SyncHandle.this.invalidations.onProtocolError(error);
 			}
-			SyncHandle.this.listener.onInvalidation(SyncHandle.this.topic, InvalidationOutcome.INVALID);
-			report(SyncPhase.PROTOCOL, error, null, 0, false, null);
+		}
+
+		private boolean accepting() {
+			State current = SyncHandle.this.state;
+			return current == State.STARTING || current == State.RUNNING;
 		}
 
 		@Override
@@ -1009,7 +422,7 @@ public final class SyncHandle<T> {
 			if (SyncHandle.this.state == State.RUNNING || SyncHandle.this.state == State.STARTING) {
 				logger.debug("Resyncing topic '{}' from revision {}: events may have been lost", SyncHandle.this.topic,
 						localRevision());
-				requestRefresh(true);
+				SyncHandle.this.refreshes.request(true);
 			}
 		}
 
@@ -1040,9 +453,10 @@ public final class SyncHandle<T> {
 
 		private @Nullable SnapshotArchive<T> archive;
 
-		private @Nullable Executor applyExecutor;
-
-		private RandomGenerator random = ThreadLocalRandom.current();
+		// asked on the thread that computes each delay: a ThreadLocalRandom
+		// taken here and used on another thread is never seeded, so it would
+		// draw the same in every JVM
+		private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
 
 		private Builder(String topic, InvalidationSubscriber subscriber, SnapshotProvider<T> provider,
 				SnapshotApplier<T> applier) {
@@ -1095,9 +509,10 @@ public final class SyncHandle<T> {
 
 		/**
 		 * Set where the last-known-good snapshot is kept: every applied snapshot is saved
-		 * there, and it is applied when the source fails, or holds no snapshot, before
-		 * the handle has one (tried once per handle). A handle restored from its archive
-		 * counts as started even with {@link SyncOptions#failStartOnError()}.
+		 * there, and it is applied when the source fails, holds no snapshot, answers a
+		 * protocol error or holds a snapshot that fails to apply, before the handle has
+		 * one (tried once per handle). A handle restored from its archive counts as
+		 * started even with {@link SyncOptions#failStartOnError()}.
 		 * @param archive the archive
 		 * @return this builder
 		 */
@@ -1107,28 +522,16 @@ public final class SyncHandle<T> {
 		}
 
 		/**
-		 * Set where a fetched snapshot is applied when its fetch completed before the
-		 * handle could wait for it. A fetched snapshot is applied on the thread that
-		 * completes the provider's future; a provider that completes on an executor of
-		 * its own (to keep decoding and applying off I/O threads) should name the same
-		 * executor here, so that no apply ever runs on the thread that asked for the
-		 * fetch: an event delivery thread or the shared scheduler. Default: none, apply
-		 * right there.
-		 * @param applyExecutor the executor
-		 * @return this builder
-		 */
-		public Builder<T> applyExecutor(Executor applyExecutor) {
-			this.applyExecutor = Objects.requireNonNull(applyExecutor, "applyExecutor must not be null");
-			return this;
-		}
-
-		/**
-		 * Set the source of retry jitter (default {@link ThreadLocalRandom}).
+		 * Set the source of retry jitter (default: {@link ThreadLocalRandom#current()} of
+		 * the thread that computes each delay, seeded differently in every JVM). A
+		 * generator set here is used from the scheduler's threads, so it must be
+		 * thread-safe.
 		 * @param random the random generator
 		 * @return this builder
 		 */
 		public Builder<T> random(RandomGenerator random) {
-			this.random = Objects.requireNonNull(random, "random must not be null");
+			Objects.requireNonNull(random, "random must not be null");
+			this.random = () -> random;
 			return this;
 		}
 

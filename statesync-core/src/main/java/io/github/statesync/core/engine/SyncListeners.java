@@ -83,6 +83,18 @@ final class SyncListeners implements SyncListener {
 	}
 
 	@Override
+	public void onSnapshotRead(String topic, Revision revision, int bytes) {
+		for (SyncListener listener : this.listeners) {
+			try {
+				listener.onSnapshotRead(topic, revision, bytes);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, topic, ex);
+			}
+		}
+	}
+
+	@Override
 	public void onError(SyncError error) {
 		for (SyncListener listener : this.listeners) {
 			try {

@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The timers and the executor that all sync handles share: no handle owns a thread. The
- * default, {@link #shared()}, runs on two daemon threads for the whole JVM.
+ * The timers and the executor that all sync handles share: no handle owns a thread. A
+ * handle runs its timers here and applies every fetched and inline snapshot here, through
+ * {@link #execute(Runnable)}, so the scheduler's threads are where user appliers run. The
+ * default, {@link #shared()}, runs on {@code max(4, available processors)} daemon threads
+ * for the whole JVM.
  *
  * @author statesync
  * @since 0.1.0
@@ -21,8 +24,12 @@ public interface SyncScheduler {
 	Cancellable schedule(Runnable task, Duration delay);
 
 	/**
-	 * Run a task soon, on another thread.
+	 * Run a task soon, on another thread. Handles apply snapshots in such tasks, so an
+	 * implementation should not run them on a thread that delivers events or completes
+	 * fetches.
 	 * @param task the task
+	 * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut
+	 * down
 	 */
 	void execute(Runnable task);
 
@@ -33,8 +40,9 @@ public interface SyncScheduler {
 	long nanoTime();
 
 	/**
-	 * Return the JVM-wide default scheduler, created on first use: two daemon threads
-	 * named {@code statesync-N}.
+	 * Return the JVM-wide default scheduler, created on first use:
+	 * {@code max(4, available processors)} daemon threads named {@code statesync-N},
+	 * which run every handle's timers and applies.
 	 * @return the shared scheduler
 	 */
 	static SyncScheduler shared() {

@@ -71,8 +71,7 @@ public final class Revision implements Comparable<Revision> {
 		}
 		long result = 0;
 		for (int i = 0; i < text.length(); i++) {
-			// wraps for values above Long.MAX_VALUE, which is exactly the unsigned
-			// encoding
+			// wraps above Long.MAX_VALUE, which is exactly the unsigned encoding
 			result = result * 10 + (text.charAt(i) - '0');
 		}
 		return result;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,52 @@ class SyncHandleArchiveTests {
 		assertThat(this.applier.revisions()).containsExactly(5L, 8L);
 		assertThat(this.archive.loads).hasValue(1);
 		assertThat(this.archive.saved).containsExactly(8L);
+	}
+
+	@Test
+	void requiredTopicStartsOnArchivedSnapshotWhenSourceSnapshotFailsToApply() {
+		this.archive.holding(TOPIC, 5, "archived");
+		this.source.put(TOPIC, 8, "new schema");
+		this.applier.failOn(8);
+		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS.withRetry(RetryPolicy.NONE));
+		assertThat(handle.options().failStartOnError()).isTrue();
+		CompletableFuture<Void> start = handle.start();
+		assertThat(start).isCompleted();
+		assertThat(handle.state()).isEqualTo(SyncHandle.State.RUNNING);
+		assertThat(this.applier.revisions()).containsExactly(5L);
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(5));
+		assertThat(this.listener.errors(SyncPhase.APPLY)).singleElement()
+			.satisfies((error) -> assertThat(error.snapshotRevision()).isEqualTo(Revision.of(8)));
+		assertThat(this.listener.errors(SyncPhase.START)).isEmpty();
+		assertThat(this.archive.loads).hasValue(1);
+	}
+
+	@Test
+	void requiredTopicStartsOnArchivedSnapshotWhenSourceAnswersAProtocolError() {
+		this.archive.holding(TOPIC, 5, "archived");
+		this.source.failNextFetches(new ProtocolException("snapshot: revision \"01\" is not canonical"));
+		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS.withRetry(RetryPolicy.NONE));
+		CompletableFuture<Void> start = handle.start();
+		assertThat(start).isCompleted();
+		assertThat(handle.state()).isEqualTo(SyncHandle.State.RUNNING);
+		assertThat(this.applier.revisions()).containsExactly(5L);
+		assertThat(this.listener.errors(SyncPhase.PROTOCOL)).hasSize(1);
+		assertThat(this.archive.loads).hasValue(1);
+	}
+
+	@Test
+	void archiveIsRestoredOnlyOnceWhenSourceSnapshotKeepsFailingToApply() {
+		this.archive.holding(TOPIC, 5, "archived");
+		this.applier.failOn(5);
+		this.source.put(TOPIC, 8, "new schema");
+		this.applier.failOn(8);
+		SyncHandle<String> handle = handle(
+				SyncOptions.DEFAULTS.withRetry(RetryPolicy.NONE).withFailStartOnError(false));
+		handle.start();
+		this.source.event(TOPIC, 8);
+		assertThat(this.archive.loads).hasValue(1);
+		assertThat(this.listener.errors(SyncPhase.ARCHIVE)).hasSize(1);
+		assertThat(handle.hasSnapshot()).isFalse();
 	}
 
 	@Test

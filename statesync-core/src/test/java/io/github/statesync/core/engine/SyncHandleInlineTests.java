@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
@@ -92,59 +93,49 @@ class SyncHandleInlineTests {
 	}
 
 	@Test
-	void inlineSnapshotNeverWaitsForASlowApplyButQueuesAFetch() throws Exception {
+	void inlineSnapshotWaitsOnTheSchedulerForASlowApplyNeverOnTheDeliveringThread() throws Exception {
 		CountDownLatch applying = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
+		List<String> threads = new CopyOnWriteArrayList<>();
 		SnapshotApplier<String> slow = (snapshot) -> {
+			threads.add(Thread.currentThread().getName());
 			if (snapshot.revision().longValue() == 2) {
 				applying.countDown();
 				awaitQuietly(release);
 			}
 			this.applier.apply(snapshot);
 		};
-		SyncHandle<String> handle = started(slow);
-		this.source.put(TOPIC, 2, "v2");
-		// threads of its own: the common pool may have a single worker on a small machine
-		ExecutorService threads = Executors.newFixedThreadPool(2);
+		ScheduledExecutorService schedulerThreads = Executors.newScheduledThreadPool(2,
+				(task) -> new Thread(task, "scheduler"));
+		ExecutorService delivery = Executors.newSingleThreadExecutor((task) -> new Thread(task, "delivery"));
 		try {
-			CompletableFuture<Void> refresh = CompletableFuture.runAsync(() -> handle.refresh().join(), threads);
+			this.source.put(TOPIC, 1, "v1");
+			SyncHandle<String> handle = SyncHandle.builder(TOPIC, this.source, this.source, slow)
+				.scheduler(SyncScheduler.of(schedulerThreads))
+				.listener(this.listener)
+				.build();
+			handle.start().get(5, TimeUnit.SECONDS);
+			this.source.put(TOPIC, 2, "v2");
+			CompletableFuture<Void> refresh = handle.refresh();
 			assertThat(applying.await(5, TimeUnit.SECONDS)).isTrue();
-			CompletableFuture.runAsync(() -> this.source.publishInline(TOPIC, 3, "v3"), threads)
+			int fetches = this.source.fetches.get();
+			CompletableFuture.runAsync(() -> this.source.publishInline(TOPIC, 3, "v3"), delivery)
 				.get(5, TimeUnit.SECONDS);
 			assertThat(release.getCount()).as("delivered while the slow apply still runs").isOne();
 			release.countDown();
-			// the refresh applied 2; the refresh 3 queued runs right after it
 			refresh.get(5, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(5)).until(() -> handle.localRevision().equals(Revision.of(3)));
+			handle.stop();
+			assertThat(this.source.fetches.get()).as("the inline snapshot waited instead of a fetch")
+				.isEqualTo(fetches);
 		}
 		finally {
-			threads.shutdownNow();
+			delivery.shutdownNow();
+			schedulerThreads.shutdownNow();
 		}
 		assertThat(this.listener.errors).isEmpty();
 		assertThat(this.applier.revisions()).containsExactly(1L, 2L, 3L);
-		assertThat(handle.localRevision()).isEqualTo(Revision.of(3));
-	}
-
-	@Test
-	void inlineSnapshotIsAppliedOnTheApplyExecutorWhenThereIsOne() throws Exception {
-		ExecutorService applyExecutor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "apply-executor"));
-		try {
-			List<String> threads = new CopyOnWriteArrayList<>();
-			this.source.put(TOPIC, 1, "v1");
-			SyncHandle<String> handle = SyncHandle
-				.builder(TOPIC, this.source, this.source, (snapshot) -> threads.add(Thread.currentThread().getName()))
-				.scheduler(this.scheduler)
-				.applyExecutor(applyExecutor)
-				.build();
-			handle.start().get(5, TimeUnit.SECONDS);
-			int fetches = this.source.fetches.get();
-			this.source.publishInline(TOPIC, 2, "v2");
-			await().atMost(Duration.ofSeconds(5)).until(() -> handle.localRevision().equals(Revision.of(2)));
-			assertThat(threads).last().isEqualTo("apply-executor");
-			assertThat(this.source.fetches.get()).isEqualTo(fetches);
-		}
-		finally {
-			applyExecutor.shutdown();
-		}
+		assertThat(threads).containsOnly("scheduler");
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
@@ -221,24 +222,63 @@ class SyncHandleTests {
 	}
 
 	@Test
-	void fetchThatCompletedBeforeTheHandleWaitedIsAppliedOnTheApplyExecutor() throws Exception {
-		ExecutorService applyExecutor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "apply-executor"));
+	void fetchedSnapshotIsAppliedOnTheSchedulerNeverOnTheThreadThatCompletedTheFetch() throws Exception {
+		ScheduledExecutorService schedulerThread = Executors
+			.newSingleThreadScheduledExecutor((task) -> new Thread(task, "scheduler"));
+		ExecutorService ioThread = Executors.newSingleThreadExecutor((task) -> new Thread(task, "io"));
 		try {
 			List<String> threads = new CopyOnWriteArrayList<>();
+			this.source.async(ioThread);
 			SyncHandle<String> handle = SyncHandle
 				.builder(TOPIC, this.source, this.source, (snapshot) -> threads.add(Thread.currentThread().getName()))
-				.scheduler(this.scheduler)
-				.applyExecutor(applyExecutor)
+				.scheduler(SyncScheduler.of(schedulerThread))
 				.build();
 			this.source.put(TOPIC, 1, "v1");
 			handle.start().get(5, TimeUnit.SECONDS);
 			this.source.publish(TOPIC, 2, "v2");
 			await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() == 2);
-			assertThat(threads).containsOnly("apply-executor");
+			handle.stop();
+			assertThat(threads).containsOnly("scheduler");
 		}
 		finally {
-			applyExecutor.shutdown();
+			ioThread.shutdown();
+			schedulerThread.shutdown();
 		}
+	}
+
+	@Test
+	void reportsTheSizeOfEverySnapshotReadBeforeTheGateDecidesIsolatingAThrowingListener() {
+		List<String> reads = new CopyOnWriteArrayList<>();
+		List<SnapshotEnvelope<String>> answers = new CopyOnWriteArrayList<>(List.of(
+				new SnapshotEnvelope<>(Revision.of(3), "v3", 42), new SnapshotEnvelope<>(Revision.of(3), "v3", 42),
+				new SnapshotEnvelope<>(Revision.of(4), "v4")));
+		SyncHandle<String> handle = SyncHandle
+			.builder(TOPIC, this.source, (topic, known) -> CompletableFuture.completedFuture(answers.remove(0)),
+					this.applier)
+			.scheduler(this.scheduler)
+			.listener(new SyncListener() {
+
+				@Override
+				public void onSnapshotRead(String topic, Revision revision, int bytes) {
+					throw new IllegalStateException("broken listener");
+				}
+
+			})
+			.listener(new SyncListener() {
+
+				@Override
+				public void onSnapshotRead(String topic, Revision revision, int bytes) {
+					reads.add(topic + "@" + revision + ":" + bytes);
+				}
+
+			})
+			.build();
+		assertThat(handle.start()).isCompleted();
+		assertThat(handle.refresh()).isCompleted();
+		assertThat(handle.refresh()).isCompleted();
+		assertThat(this.applier.revisions()).containsExactly(3L, 4L);
+		// the second read was skipped by the gate, and the third has no known size
+		assertThat(reads).containsExactly("settings@3:42", "settings@3:42");
 	}
 
 	@Test

@@ -1,0 +1,117 @@
+package io.github.statesync.core.engine;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
+
+import io.github.statesync.core.protocol.Revision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a handle's {@link Failure failures} into {@link SyncError}s: adds the topic and
+ * the revisions the handle holds, logs it (at WARN at most once per phase per
+ * {@value #WARN_INTERVAL_SECONDS} s, the repeats at DEBUG, so an error in a loop never
+ * floods the log), and tells the listeners. One per handle, so that how errors are
+ * counted and logged is decided in one place.
+ *
+ * @author statesync
+ */
+final class ErrorReporter {
+
+	// the handle's own category: what operators filter on
+	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
+
+	private static final int WARN_INTERVAL_SECONDS = 10;
+
+	private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(WARN_INTERVAL_SECONDS).toNanos();
+
+	private final String topic;
+
+	private final SyncListener listener;
+
+	private final SyncScheduler clock;
+
+	private final LongSupplier localRevision;
+
+	private final LongSupplier announcedRevision;
+
+	private final long[] lastWarnedNanos = new long[SyncPhase.values().length];
+
+	/**
+	 * Create a reporter.
+	 * @param topic the handle's topic
+	 * @param listener who hears every error
+	 * @param clock whose time throttles the WARN lines
+	 * @param localRevision the revision the handle holds, read when an error is reported
+	 * @param announcedRevision the highest revision an event announced, {@code 0} if none
+	 */
+	ErrorReporter(String topic, SyncListener listener, SyncScheduler clock, LongSupplier localRevision,
+			LongSupplier announcedRevision) {
+		this.topic = topic;
+		this.listener = listener;
+		this.clock = clock;
+		this.localRevision = localRevision;
+		this.announcedRevision = announcedRevision;
+	}
+
+	/**
+	 * Report a failure: log it and tell the listeners.
+	 * @param failure what went wrong
+	 * @return the error the listeners heard
+	 */
+	SyncError report(Failure failure) {
+		long announced = this.announcedRevision.getAsLong();
+		SyncError error = new SyncError(this.topic, failure.phase(), failure.cause(),
+				Revision.of(this.localRevision.getAsLong()), (announced != 0) ? Revision.of(announced) : null,
+				failure.snapshotRevision(), failure.attempt(), failure.willRetry(), failure.nextDelay());
+		log(error);
+		this.listener.onError(error);
+		return error;
+	}
+
+	private void log(SyncError error) {
+		if (!logger.isWarnEnabled()) {
+			return;
+		}
+		long now = this.clock.nanoTime();
+		int slot = error.phase().ordinal();
+		boolean warn;
+		synchronized (this.lastWarnedNanos) {
+			long last = this.lastWarnedNanos[slot];
+			warn = last == 0 || now - last >= WARN_INTERVAL_NANOS;
+			if (warn) {
+				this.lastWarnedNanos[slot] = (now != 0) ? now : 1;
+			}
+		}
+		if (!warn && !logger.isDebugEnabled()) {
+			return;
+		}
+		String retry = error.willRetry() ? "retrying in " + error.nextDelay().toMillis() + " ms" : "not retrying";
+		String attempt = (error.attempt() > 0) ? ", attempt " + error.attempt() + ", " + retry : "";
+		String message = "Sync of topic '{}' failed in phase {} at local revision {}{}: {}";
+		if (warn) {
+			logger.warn(message, this.topic, error.phase(), error.localRevision(), attempt, error.cause().toString());
+		}
+		else {
+			logger.debug(message, this.topic, error.phase(), error.localRevision(), attempt, error.cause().toString());
+		}
+	}
+
+	/**
+	 * Return the cause a future failed with, without the wrappers futures add.
+	 * @param failure what the future failed with
+	 * @return the innermost cause that is not a {@link CompletionException} or
+	 * {@link ExecutionException}
+	 */
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+}

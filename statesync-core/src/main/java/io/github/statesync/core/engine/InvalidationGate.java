@@ -1,0 +1,132 @@
+package io.github.statesync.core.engine;
+
+import java.util.function.Predicate;
+
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SnapshotProvider;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what one invalidation of a running handle does: refuse it (another topic's),
+ * drop it (not newer than the local revision, or filtered out), or accept it (announce
+ * its revision, then apply the snapshot it carries inline or fire the refresh trigger).
+ * It exists so that the handle's event entry point only checks the lifecycle, and the
+ * event side of the revision gate reads in one place. Runs on the thread that delivers
+ * the event, and never applies there.
+ *
+ * @param <T> the type of the snapshot data
+ * @author statesync
+ */
+final class InvalidationGate<T> {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
+
+	private final String topic;
+
+	private final SnapshotProvider<T> provider;
+
+	private final @Nullable Predicate<InvalidationEvent> refreshFilter;
+
+	private final SyncListener listener;
+
+	private final ErrorReporter reporter;
+
+	private final RevisionGate<T> gate;
+
+	private final RefreshTrigger trigger;
+
+	InvalidationGate(String topic, SnapshotProvider<T> provider, @Nullable Predicate<InvalidationEvent> refreshFilter,
+			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, RefreshTrigger trigger) {
+		this.topic = topic;
+		this.provider = provider;
+		this.refreshFilter = refreshFilter;
+		this.listener = listener;
+		this.reporter = reporter;
+		this.gate = gate;
+		this.trigger = trigger;
+	}
+
+	/**
+	 * Handle an invalidation delivered to a handle that is starting or running.
+	 * @param event the event
+	 */
+	void onInvalidation(InvalidationEvent event) {
+		if (!this.topic.equals(event.topic())) {
+			// a peer or a shared channel gone wrong: never apply, always tell
+			this.listener.onInvalidation(this.topic, InvalidationOutcome.INVALID);
+			this.reporter.report(Failure.of(SyncPhase.PROTOCOL, new ProtocolException("invalidation event for topic '"
+					+ event.topic() + "' was delivered to topic '" + this.topic + "'")));
+			return;
+		}
+		long revision = event.revision().longValue();
+		if (Long.compareUnsigned(revision, this.gate.localRevision()) <= 0) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Dropped invalidation of topic '{}' at revision {}: holding {}", this.topic,
+						event.revision(), Revision.of(this.gate.localRevision()));
+			}
+			this.listener.onInvalidation(this.topic, InvalidationOutcome.STALE);
+			return;
+		}
+		if (!wanted(event)) {
+			logger.debug("Filtered invalidation of topic '{}' at revision {}", this.topic, event.revision());
+			this.listener.onInvalidation(this.topic, InvalidationOutcome.FILTERED);
+			return;
+		}
+		this.gate.announce(revision, event.timestampMs());
+		this.listener.onInvalidation(this.topic, InvalidationOutcome.ACCEPTED);
+		if (event.data() != null && applyInline(event)) {
+			return;
+		}
+		this.trigger.fire();
+	}
+
+	/**
+	 * Handle an event the subscriber could not read.
+	 * @param error what was wrong with it
+	 */
+	void onProtocolError(ProtocolException error) {
+		this.listener.onInvalidation(this.topic, InvalidationOutcome.INVALID);
+		this.reporter.report(Failure.of(SyncPhase.PROTOCOL, error));
+	}
+
+	private boolean wanted(InvalidationEvent event) {
+		Predicate<InvalidationEvent> filter = this.refreshFilter;
+		if (filter == null) {
+			return true;
+		}
+		try {
+			return filter.test(event);
+		}
+		catch (RuntimeException ex) {
+			this.reporter.report(Failure.of(SyncPhase.INVALIDATION, ex));
+			return false;
+		}
+	}
+
+	/**
+	 * Hand the snapshot an event carried inline to the gate, which applies it on the
+	 * scheduler (a refresh follows if that fails).
+	 * @return whether the event is handled (else the caller fires the trigger)
+	 */
+	private boolean applyInline(InvalidationEvent event) {
+		SnapshotEnvelope<T> inline;
+		try {
+			inline = this.provider.inlineSnapshot(event);
+		}
+		catch (RuntimeException ex) {
+			this.reporter.report(Failure.of(SyncPhase.PROTOCOL, ex).snapshot(event.revision()));
+			return false;
+		}
+		if (inline == null) {
+			return false;
+		}
+		this.gate.applyInline(inline, this.trigger::fire);
+		return true;
+	}
+
+}

@@ -1,0 +1,404 @@
+package io.github.statesync.core.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+import io.github.statesync.core.protocol.ProtocolException;
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SnapshotProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the refreshes of one handle, and its poll timer: at most one in flight and one
+ * queued, whatever the request rate (a queued refresh that only events asked for is
+ * dropped when the one in flight reached every announced revision), each a fetch with its
+ * retries and lag handling. A fetched snapshot, or a failed fetch, is handled on the
+ * scheduler through {@link RevisionGate#runOnApplyThread}, never on the thread that
+ * completed the provider's future. It exists so that the handle's lifecycle and the
+ * refresh state machine can be read apart.
+ * <p>
+ * State is guarded by {@code this}, held only to update fields.
+ *
+ * @param <T> the type of the snapshot data
+ * @author statesync
+ */
+final class RefreshCoordinator<T> {
+
+	private final String topic;
+
+	private final SnapshotProvider<T> provider;
+
+	private final SyncOptions options;
+
+	private final SyncScheduler scheduler;
+
+	private final SyncListener listener;
+
+	private final ErrorReporter reporter;
+
+	private final RevisionGate<T> gate;
+
+	private final LastKnownGood<T> lastKnownGood;
+
+	private final Supplier<RandomGenerator> random;
+
+	private final BooleanSupplier stopped;
+
+	private @Nullable Refresh running;
+
+	private @Nullable CompletableFuture<Void> queued;
+
+	private boolean queuedForced;
+
+	private SyncScheduler.@Nullable Cancellable pollTask;
+
+	RefreshCoordinator(String topic, SnapshotProvider<T> provider, SyncOptions options, SyncScheduler scheduler,
+			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, LastKnownGood<T> lastKnownGood,
+			Supplier<RandomGenerator> random, BooleanSupplier stopped) {
+		this.topic = topic;
+		this.provider = provider;
+		this.options = options;
+		this.scheduler = scheduler;
+		this.listener = listener;
+		this.reporter = reporter;
+		this.gate = gate;
+		this.lastKnownGood = lastKnownGood;
+		this.random = random;
+		this.stopped = stopped;
+	}
+
+	/**
+	 * Ask for a refresh: start one, or join (or queue) the one after the refresh in
+	 * flight.
+	 * @param forced whether the refresh must fetch even if the local revision already
+	 * reached every announced one
+	 * @return a future that completes when the refresh ends, exceptionally if it failed
+	 */
+	CompletableFuture<Void> request(boolean forced) {
+		Refresh fresh = null;
+		CompletableFuture<Void> result;
+		boolean coalesced = false;
+		synchronized (this) {
+			if (this.stopped.getAsBoolean()) {
+				return CompletableFuture.completedFuture(null);
+			}
+			if (this.running == null) {
+				fresh = new Refresh(new CompletableFuture<>());
+				this.running = fresh;
+				result = fresh.completion;
+			}
+			else {
+				if (this.queued == null) {
+					this.queued = new CompletableFuture<>();
+				}
+				else {
+					coalesced = true;
+				}
+				this.queuedForced |= forced;
+				result = this.queued;
+			}
+		}
+		if (coalesced) {
+			this.listener.onCoalesced(this.topic);
+		}
+		if (fresh != null) {
+			fresh.fetch();
+		}
+		return result;
+	}
+
+	/**
+	 * The handle runs: refresh every {@link SyncOptions#pollInterval()}, if set, until it
+	 * stops.
+	 */
+	void startPolling() {
+		Duration interval = this.options.pollInterval();
+		if (interval == null) {
+			return;
+		}
+		synchronized (this) {
+			if (!this.stopped.getAsBoolean()) {
+				this.pollTask = this.scheduler.schedule(this::poll, interval);
+			}
+		}
+	}
+
+	private void poll() {
+		try {
+			if (!this.stopped.getAsBoolean()) {
+				request(true);
+			}
+		}
+		catch (RuntimeException ex) {
+			this.reporter.report(Failure.of(SyncPhase.REFRESH, ex));
+		}
+		finally {
+			startPolling();
+		}
+	}
+
+	/**
+	 * The handle stopped: cancel the poll timer and a pending retry, and complete the
+	 * queued refresh.
+	 */
+	void stop() {
+		Refresh inFlight;
+		CompletableFuture<Void> waiting;
+		SyncScheduler.Cancellable poll;
+		synchronized (this) {
+			inFlight = this.running;
+			waiting = this.queued;
+			this.queued = null;
+			poll = this.pollTask;
+			this.pollTask = null;
+		}
+		if (poll != null) {
+			poll.cancel();
+		}
+		if (inFlight != null) {
+			inFlight.cancelRetry();
+		}
+		if (waiting != null) {
+			waiting.complete(null);
+		}
+	}
+
+	private void refreshEnded() {
+		CompletableFuture<Void> next;
+		Refresh fresh = null;
+		synchronized (this) {
+			next = this.queued;
+			boolean forced = this.queuedForced;
+			this.queued = null;
+			this.queuedForced = false;
+			this.running = null;
+			if (next != null && !this.stopped.getAsBoolean()
+					&& (forced || this.gate.isBehind(this.gate.announcedRevision()))) {
+				fresh = new Refresh(next);
+				this.running = fresh;
+			}
+		}
+		if (fresh != null) {
+			// a hop, not a call: a provider that completes inline must not grow the stack
+			this.scheduler.execute(fresh::fetch);
+		}
+		else if (next != null) {
+			this.listener.onCoalesced(this.topic);
+			next.complete(null);
+		}
+	}
+
+	/**
+	 * One refresh: a fetch, its retries, and the apply.
+	 */
+	private final class Refresh {
+
+		final CompletableFuture<Void> completion;
+
+		private final long startNanos = RefreshCoordinator.this.scheduler.nanoTime();
+
+		private int attempt;
+
+		private long announcedAtFetch;
+
+		private boolean applied;
+
+		private @Nullable Throwable failure;
+
+		// guarded by RefreshCoordinator.this
+		private SyncScheduler.@Nullable Cancellable pendingRetry;
+
+		private boolean finished;
+
+		Refresh(CompletableFuture<Void> completion) {
+			this.completion = completion;
+		}
+
+		void fetch() {
+			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
+			if (coordinator.stopped.getAsBoolean()) {
+				finish(RefreshOutcome.SKIPPED);
+				return;
+			}
+			this.attempt++;
+			// events announced after this point queue a refresh of their own: only what
+			// was announced before the fetch left counts as lag
+			this.announcedAtFetch = coordinator.gate.announcedRevision();
+			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
+			// whoever completes the fetch (an I/O thread, the timeout, or this
+			// thread when the provider answered at once), its result is handled
+			// on the scheduler
+			fetched.whenComplete((snapshot, failure) -> {
+				if (!coordinator.gate.runOnApplyThread(() -> fetched(snapshot, failure))) {
+					refused();
+				}
+			});
+			try {
+				CompletableFuture<@Nullable SnapshotEnvelope<T>> source = Objects.requireNonNull(
+						coordinator.provider.fetch(coordinator.topic, Revision.of(coordinator.gate.localRevision())),
+						"snapshot provider returned no future");
+				SyncScheduler.Cancellable timeout = coordinator.scheduler.schedule(
+						() -> fetched.completeExceptionally(new TimeoutException("fetch of topic '" + coordinator.topic
+								+ "' took longer than " + coordinator.options.fetchTimeout())),
+						coordinator.options.fetchTimeout());
+				source.whenComplete((snapshot, failure) -> {
+					timeout.cancel();
+					if (failure != null) {
+						fetched.completeExceptionally(failure);
+					}
+					else {
+						fetched.complete(snapshot);
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				fetched.completeExceptionally(ex);
+			}
+		}
+
+		/**
+		 * The scheduler refused to take the fetch's result (it was shut down): end the
+		 * refresh without applying, rather than never.
+		 */
+		private void refused() {
+			RejectedExecutionException cause = new RejectedExecutionException(
+					"the scheduler refused to apply the snapshot of topic '" + RefreshCoordinator.this.topic + "'");
+			RefreshCoordinator.this.reporter.report(Failure.of(SyncPhase.REFRESH, cause).attempt(this.attempt));
+			this.failure = cause;
+			finish(RefreshOutcome.FAILED);
+		}
+
+		private void fetched(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
+			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
+			try {
+				if (coordinator.stopped.getAsBoolean()) {
+					finish(RefreshOutcome.SKIPPED);
+					return;
+				}
+				if (failure != null || snapshot == null) {
+					coordinator.lastKnownGood.restore(coordinator.gate);
+				}
+				if (failure != null) {
+					Throwable cause = ErrorReporter.unwrap(failure);
+					if (cause instanceof ProtocolException) {
+						// the source holds a bad snapshot: asking again now gets the same
+						coordinator.reporter.report(Failure.of(SyncPhase.PROTOCOL, cause).attempt(this.attempt));
+						this.failure = cause;
+						finish(RefreshOutcome.FAILED);
+					}
+					else {
+						retryOrFinish(cause, null);
+					}
+					return;
+				}
+				Revision snapshotRevision = Revision.of(coordinator.gate.localRevision());
+				if (snapshot != null) {
+					snapshotRevision = snapshot.revision();
+					if (snapshot.encodedSize() >= 0) {
+						coordinator.listener.onSnapshotRead(coordinator.topic, snapshotRevision,
+								snapshot.encodedSize());
+					}
+					switch (coordinator.gate.apply(snapshot, SyncPhase.APPLY, this.attempt,
+							(ex) -> this.failure = ex)) {
+						case APPLIED -> this.applied = true;
+						case FAILED -> {
+							// a snapshot this node cannot apply is as good as none
+							coordinator.lastKnownGood.restore(coordinator.gate);
+							finish(RefreshOutcome.FAILED);
+							return;
+						}
+						case STOPPED -> {
+							finish(RefreshOutcome.SKIPPED);
+							return;
+						}
+						case SKIPPED -> {
+						}
+					}
+				}
+				if (coordinator.gate.isBehind(this.announcedAtFetch)) {
+					retryOrFinish(new SnapshotLagException(coordinator.topic, snapshotRevision,
+							Revision.of(this.announcedAtFetch)), snapshotRevision);
+					return;
+				}
+				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.SKIPPED);
+			}
+			catch (RuntimeException ex) {
+				coordinator.reporter.report(Failure.of(SyncPhase.REFRESH, ex).attempt(this.attempt));
+				this.failure = ex;
+				finish(RefreshOutcome.FAILED);
+			}
+		}
+
+		private void retryOrFinish(Throwable cause, @Nullable Revision snapshotRevision) {
+			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
+			RetryPolicy retry = coordinator.options.retry();
+			Failure fetchFailure = Failure.of(SyncPhase.FETCH, cause).snapshot(snapshotRevision).attempt(this.attempt);
+			if (!retry.canRetry(this.attempt) || coordinator.stopped.getAsBoolean()) {
+				coordinator.reporter.report(fetchFailure);
+				if (cause instanceof SnapshotLagException) {
+					coordinator.gate.forgetAnnouncement(this.announcedAtFetch);
+				}
+				this.failure = cause;
+				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.FAILED);
+				return;
+			}
+			// the jitter source is asked here, on the thread that computes the delay
+			Duration delay = retry.delay(this.attempt, coordinator.random.get());
+			SyncError error = coordinator.reporter.report(fetchFailure.retryIn(delay));
+			coordinator.listener.onRetry(coordinator.topic, error);
+			synchronized (coordinator) {
+				this.pendingRetry = coordinator.scheduler.schedule(this::retry, delay);
+			}
+		}
+
+		private void retry() {
+			synchronized (RefreshCoordinator.this) {
+				if (this.pendingRetry == null) {
+					// cancelled by stop(), which finished this refresh
+					return;
+				}
+				this.pendingRetry = null;
+			}
+			fetch();
+		}
+
+		void cancelRetry() {
+			SyncScheduler.Cancellable pending;
+			synchronized (RefreshCoordinator.this) {
+				pending = this.pendingRetry;
+				this.pendingRetry = null;
+			}
+			if (pending != null) {
+				pending.cancel();
+				finish(RefreshOutcome.SKIPPED);
+			}
+		}
+
+		private void finish(RefreshOutcome outcome) {
+			synchronized (RefreshCoordinator.this) {
+				if (this.finished) {
+					return;
+				}
+				this.finished = true;
+			}
+			RefreshCoordinator.this.listener.onRefresh(RefreshCoordinator.this.topic, outcome,
+					RefreshCoordinator.this.scheduler.nanoTime() - this.startNanos);
+			if (outcome == RefreshOutcome.FAILED && this.failure != null) {
+				this.completion.completeExceptionally(this.failure);
+			}
+			else {
+				this.completion.complete(null);
+			}
+			refreshEnded();
+		}
+
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.github.statesync.core.engine;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SnapshotApplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The revision gate of one handle, and the one place its snapshots are applied: it holds
+ * the local revision, whether a snapshot was applied, and the highest revision an event
+ * announced, and applies a snapshot only if it is newer, one at a time under the apply
+ * lock (re-entrant, so an applier may apply its own write). It also decides where applies
+ * run ({@link #runOnApplyThread}): on the handle's {@link SyncScheduler}, never on the
+ * thread that completed a fetch or delivered an event. It exists so that the gate's
+ * fields change in one class, whatever asked for the apply.
+ *
+ * @param <T> the type of the snapshot data
+ * @author statesync
+ */
+final class RevisionGate<T> {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
+
+	private final String topic;
+
+	private final SnapshotApplier<T> applier;
+
+	private final SyncScheduler scheduler;
+
+	private final SyncListener listener;
+
+	private final ErrorReporter reporter;
+
+	private final LastKnownGood<T> lastKnownGood;
+
+	private final BooleanSupplier stopped;
+
+	private final ReentrantLock applyLock = new ReentrantLock();
+
+	private volatile long localRevision;
+
+	private volatile boolean hasSnapshot;
+
+	private final AtomicReference<Announcement> announced = new AtomicReference<>(Announcement.NONE);
+
+	// the newest inline snapshot not applied yet; while one waits, a task to apply it is
+	// on the scheduler, so a burst of inline events takes at most two scheduler threads
+	private final AtomicReference<@Nullable SnapshotEnvelope<T>> pendingInline = new AtomicReference<>();
+
+	RevisionGate(String topic, SnapshotApplier<T> applier, SyncScheduler scheduler, SyncListener listener,
+			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped) {
+		this.topic = topic;
+		this.applier = applier;
+		this.scheduler = scheduler;
+		this.listener = listener;
+		this.reporter = reporter;
+		this.lastKnownGood = lastKnownGood;
+		this.stopped = stopped;
+	}
+
+	/**
+	 * Run a task that applies on the handle's scheduler.
+	 * @param task the task
+	 * @return {@code false} if the scheduler refused it (it was shut down): the task did
+	 * not run and never will
+	 */
+	boolean runOnApplyThread(Runnable task) {
+		try {
+			this.scheduler.execute(task);
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Apply the snapshot if it is newer than the local one (the first one always is), on
+	 * the calling thread, waiting for an apply under way.
+	 * @param snapshot the snapshot
+	 * @param phase {@link SyncPhase#APPLY}, or {@link SyncPhase#ARCHIVE} for a
+	 * last-known-good snapshot, which applies only while the handle holds none
+	 * @param attempt the fetch attempt that read the snapshot, {@code 0} if none
+	 * @param onFailure told what the applier threw, after it was reported
+	 * @return what happened
+	 */
+	Result apply(SnapshotEnvelope<T> snapshot, SyncPhase phase, int attempt, @Nullable Consumer<Throwable> onFailure) {
+		this.applyLock.lock();
+		try {
+			return applyLocked(snapshot, phase, attempt, onFailure);
+		}
+		finally {
+			this.applyLock.unlock();
+		}
+	}
+
+	/**
+	 * Apply a snapshot an event carried inline, on the scheduler: it waits there for an
+	 * apply under way, never on the delivering thread. Of several inline snapshots that
+	 * wait, only the newest is applied. No refresh happens for an inline apply, so
+	 * listeners hear {@code onApplied} but no {@code onRefresh}.
+	 * @param inline the snapshot
+	 * @param fallback run (on the scheduler) if the apply fails, or (here) if the
+	 * scheduler refuses the task: a refresh then fetches the snapshot instead
+	 */
+	void applyInline(SnapshotEnvelope<T> inline, Runnable fallback) {
+		SnapshotEnvelope<T> waiting = this.pendingInline.getAndAccumulate(inline,
+				(current, candidate) -> (current == null || isNewer(candidate, current)) ? candidate : current);
+		if (waiting != null) {
+			// a task is on its way and applies the newest
+			return;
+		}
+		if (!runOnApplyThread(() -> applyPendingInline(fallback))) {
+			this.pendingInline.set(null);
+			fallback.run();
+		}
+	}
+
+	private void applyPendingInline(Runnable fallback) {
+		Result result;
+		this.applyLock.lock();
+		try {
+			// taken under the lock: an event that comes while this waits joins this task
+			SnapshotEnvelope<T> inline = this.pendingInline.getAndSet(null);
+			if (inline == null) {
+				return;
+			}
+			result = applyLocked(inline, SyncPhase.APPLY, 0, null);
+		}
+		finally {
+			this.applyLock.unlock();
+		}
+		// a newer event that came meanwhile is handled by its own inline apply or refresh
+		if (result == Result.FAILED) {
+			fallback.run();
+		}
+	}
+
+	private static boolean isNewer(SnapshotEnvelope<?> candidate, SnapshotEnvelope<?> current) {
+		return Long.compareUnsigned(candidate.revision().longValue(), current.revision().longValue()) > 0;
+	}
+
+	private Result applyLocked(SnapshotEnvelope<T> snapshot, SyncPhase phase, int attempt,
+			@Nullable Consumer<Throwable> onFailure) {
+		if (this.stopped.getAsBoolean()) {
+			return Result.STOPPED;
+		}
+		long revision = snapshot.revision().longValue();
+		long previous = this.localRevision;
+		if (phase == SyncPhase.ARCHIVE && this.hasSnapshot) {
+			// the source answered while the archive was read: its state wins
+			return Result.SKIPPED;
+		}
+		if (this.hasSnapshot && Long.compareUnsigned(revision, previous) <= 0) {
+			logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic, snapshot.revision(),
+					Revision.of(previous));
+			return Result.SKIPPED;
+		}
+		try {
+			this.applier.apply(snapshot);
+		}
+		catch (Throwable ex) {
+			this.reporter.report(Failure.of(phase, ex).snapshot(snapshot.revision()).attempt(attempt));
+			if (onFailure != null) {
+				onFailure.accept(ex);
+			}
+			return Result.FAILED;
+		}
+		// an apply nested in this one (a listener that published and applied its own
+		// write) may have moved further already: never go back
+		if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0) {
+			this.localRevision = revision;
+		}
+		this.hasSnapshot = true;
+		Announcement announcement = this.announced.get();
+		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
+		if (phase == SyncPhase.ARCHIVE) {
+			logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+		}
+		else {
+			logger.info("Applied snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
+			if (this.localRevision == revision) {
+				// not when a nested apply moved further (it archived its own)
+				this.lastKnownGood.save(snapshot);
+			}
+		}
+		this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
+		return Result.APPLIED;
+	}
+
+	/**
+	 * Wait until no apply runs. Called once the handle is stopped: every apply checks
+	 * that under the lock, so once this returns none runs or can start.
+	 */
+	void awaitApplies() {
+		this.applyLock.lock();
+		this.applyLock.unlock();
+	}
+
+	long localRevision() {
+		return this.localRevision;
+	}
+
+	boolean hasSnapshot() {
+		return this.hasSnapshot;
+	}
+
+	long announcedRevision() {
+		return this.announced.get().revision;
+	}
+
+	/**
+	 * Return whether the local revision is behind the given announced one.
+	 * @param announcedRevision an announced revision
+	 * @return {@code true} if the local revision is lower
+	 */
+	boolean isBehind(long announcedRevision) {
+		return Long.compareUnsigned(this.localRevision, announcedRevision) < 0;
+	}
+
+	/**
+	 * An event announced a revision: remember it if it is the highest yet.
+	 * @param revision the announced revision
+	 * @param timestampMs the writer's timestamp, if the event had one
+	 */
+	void announce(long revision, @Nullable Long timestampMs) {
+		Announcement candidate = null;
+		Announcement current = this.announced.get();
+		while (Long.compareUnsigned(revision, current.revision) > 0) {
+			if (candidate == null) {
+				candidate = new Announcement(revision, timestampMs);
+			}
+			if (this.announced.compareAndSet(current, candidate)) {
+				return;
+			}
+			current = this.announced.get();
+		}
+	}
+
+	/**
+	 * The source never delivered an announced revision within the retry bounds: stop
+	 * expecting it (it may have been bogus), so later refreshes do not all end as lag.
+	 * The next event announces again.
+	 * @param revision the revision announced when the fetch left
+	 */
+	void forgetAnnouncement(long revision) {
+		Announcement current = this.announced.get();
+		if (current.revision == revision) {
+			this.announced.compareAndSet(current, new Announcement(this.localRevision, null));
+		}
+	}
+
+	/**
+	 * What an apply did.
+	 */
+	enum Result {
+
+		APPLIED, SKIPPED, FAILED, STOPPED
+
+	}
+
+	private record Announcement(long revision, @Nullable Long timestampMs) {
+
+		static final Announcement NONE = new Announcement(0, null);
+
+	}
+
+}
