@@ -158,8 +158,7 @@ final class TestNode implements SyncListener, AutoCloseable {
 		Follower follower = new Follower(this.id, topic, this);
 		SyncHandle.Builder<Settings> builder = SyncHandle
 			.builder(topic, (name, listener) -> this.subscriber.subscribe(name, new CountingListener(listener)),
-					follower.instrument(this.store.provider(Settings.class, this.codec, null, this.applyExecutor)),
-					(snapshot) -> {
+					follower.instrument(this.store.provider(Settings.class, this.codec)), (snapshot) -> {
 						follower.apply(snapshot);
 						this.applied.set(snapshot.data());
 					})
