@@ -169,8 +169,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connectionFactory);
 		container.setTaskExecutor(Runnable::run);
-		// subscribing and its recovery block and sleep: never on the caller's or the I/O
-		// thread
+		// subscribing and recovering block and sleep, so they get threads of their own
+		// rather than the caller's thread or Lettuce's I/O thread
 		container
 			.setSubscriptionExecutor(new SimpleAsyncTaskExecutor(SyncThreads.factory("statesync-redis-subscription-")));
 		container.setRecoveryBackoff(new RetryPolicyBackOff(RetryPolicy.RECOVERY));
@@ -435,8 +435,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			if (watcher != null) {
 				watcher.confirmed();
 			}
-			// also on the first subscription: an event sent before Redis confirmed it
-			// was missed
+			// also on the first subscription, since an event sent before Redis
+			// confirmed it was missed
 			Set<TopicListener> targets = RedisInvalidationSubscriber.this.listeners
 				.get(new String(channel, StandardCharsets.UTF_8));
 			if (targets != null) {

@@ -87,8 +87,8 @@ class RedisInvalidationSubscriberIntegrationTests {
 		String topic = "health";
 		LettuceConnectionFactory factory = connectionFactory(Duration.ofSeconds(1));
 		RedisInvalidationSubscriber subscriber = subscriber(factory);
-		// another connection of the same client stays up throughout: only the pub/sub
-		// connection is lost
+		// another connection of the same client stays up throughout, so only the
+		// pub/sub connection is lost
 		RedisSnapshotStore store = new RedisSnapshotStore(factory, this.codec, RedisTopicKeys.DEFAULT, "writer",
 				Clock.systemUTC(), Duration.ofSeconds(2));
 		store.publish(topic, Settings.of("before", 0));
