@@ -1,32 +1,42 @@
 package io.github.statesync.redis;
 
+import java.lang.ref.WeakReference;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.statesync.core.engine.RetryPolicy;
+import io.github.statesync.core.engine.SyncThreads;
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.Subscription;
 import io.github.statesync.core.spi.SyncCodec;
-import io.lettuce.core.event.Event;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
@@ -36,7 +46,6 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Delivers invalidations over Redis pub/sub: every topic has its own channel, and one
@@ -58,8 +67,6 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisInvalidationSubscriber.class);
 
-	private static final long MAX_RETRY_MILLIS = 5000;
-
 	private final RedisMessageListenerContainer container;
 
 	private final boolean ownsContainer;
@@ -68,35 +75,38 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	private final RedisTopicKeys keys;
 
-	private final Set<SocketAddress> activeConnections = ConcurrentHashMap.newKeySet();
-
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
-	private final AtomicBoolean lost = new AtomicBoolean();
-
+	/**
+	 * The live listeners of each channel. Written only under {@link #changesMonitor},
+	 * together with {@link #dirty}; read without a lock by the dispatcher.
+	 */
 	private final Map<String, Set<TopicListener>> listeners = new ConcurrentHashMap<>();
 
 	private final Dispatcher dispatcher = new Dispatcher();
 
-	private final SimpleAsyncTaskExecutor changeExecutor = new SimpleAsyncTaskExecutor("statesync-redis-subscribe-");
+	private final ThreadFactory changeThreads = SyncThreads.factory("statesync-redis-subscribe-");
+
+	private final @Nullable ConnectionWatcher connectionWatcher;
 
 	private final Object changesMonitor = new Object();
 
-	// guarded by changesMonitor
-	private final Set<String> toSubscribe = new LinkedHashSet<>();
+	// guarded by changesMonitor: channels whose first listener came or last one went
+	// since the last batch was taken
+	private final Set<String> dirty = new LinkedHashSet<>();
 
-	// guarded by changesMonitor
-	private final Set<String> toUnsubscribe = new LinkedHashSet<>();
+	// guarded by changesMonitor: channels the container was last asked to subscribe
+	private final Set<String> subscribed = new HashSet<>();
 
 	// guarded by changesMonitor
 	private boolean changing;
 
 	private volatile boolean closed;
 
-	private volatile @Nullable Disposable connectionEvents;
-
 	/**
-	 * Create a subscriber on a container the caller owns, starts and stops.
+	 * Create a subscriber on a container the caller owns, starts and stops. With Lettuce,
+	 * build the subscriber before the container opens its pub/sub connection (before it
+	 * has listeners), or {@link #isConnected()} cannot see that connection drop.
 	 * @param container the listener container
 	 * @param codec decodes events
 	 * @param keys where topics live
@@ -111,38 +121,24 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		this.ownsContainer = ownsContainer;
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
-		this.changeExecutor.setDaemon(true);
-		if (container.getConnectionFactory() instanceof LettuceConnectionFactory lettuce
-				&& lettuce.getClientResources() != null) {
-			this.connectionEvents = lettuce.getClientResources().eventBus().get().subscribe(this::onConnectionEvent);
-		}
-	}
-
-	private void onConnectionEvent(Event event) {
-		if (event instanceof ConnectionActivatedEvent activated) {
-			this.activeConnections.add(activated.localAddress());
-			if (this.lost.compareAndSet(true, false)) {
-				logger.info("Reconnected to Redis: {} topics resync", this.subscriptions.get());
-			}
-		}
-		else if (event instanceof ConnectionDeactivatedEvent deactivated) {
-			this.activeConnections.remove(deactivated.localAddress());
-			if (this.activeConnections.isEmpty() && this.subscriptions.get() > 0
-					&& this.lost.compareAndSet(false, true)) {
-				logger.warn("Lost the connection to Redis: invalidations of {} topics wait for it to come back",
-						this.subscriptions.get());
-			}
+		this.connectionWatcher = (container.getConnectionFactory() instanceof LettuceConnectionFactory lettuce)
+				? new ConnectionWatcher(lettuce) : null;
+		if (this.connectionWatcher != null) {
+			this.connectionWatcher.attach();
 		}
 	}
 
 	/**
-	 * Return whether invalidations can arrive: with Lettuce, whether a connection to
-	 * Redis is up (tracked from Lettuce's connection events, no network call); always
-	 * {@code true} for other clients and while no topic is subscribed.
+	 * Return whether invalidations can arrive: with Lettuce, whether the pub/sub
+	 * connection that carries this subscriber's channels has confirmed them and has not
+	 * dropped since (or, having dropped, has come back and resubscribed them). Only
+	 * memory is read, no network call. Always {@code true} while no topic is subscribed,
+	 * and for other clients.
 	 * @return whether the subscription is connected
 	 */
 	public boolean isConnected() {
-		return this.connectionEvents == null || this.subscriptions.get() == 0 || !this.activeConnections.isEmpty();
+		ConnectionWatcher watcher = this.connectionWatcher;
+		return watcher == null || this.subscriptions.get() == 0 || watcher.isConnected();
 	}
 
 	/**
@@ -165,7 +161,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * Create a listener container configured for invalidations: messages are handled on
 	 * the connection's own thread (decoding and the revision gate are cheap and fetches
 	 * are asynchronous, so no thread per message), and a lost subscription is retried
-	 * with exponential back-off from 100 ms to 5 s.
+	 * with the library's recovery back-off, {@link RetryPolicy#RECOVERY}.
 	 * @param connectionFactory the connections to use
 	 * @return the container, not yet started
 	 */
@@ -173,116 +169,148 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connectionFactory);
 		container.setTaskExecutor(Runnable::run);
-		// subscribing and its recovery block and sleep: never on the caller's or the I/O
-		// thread
-		container.setSubscriptionExecutor(new SimpleAsyncTaskExecutor("statesync-redis-subscription-"));
-		ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
-		backOff.setMaxInterval(5000);
-		container.setRecoveryBackoff(backOff);
+		// subscribing and recovering block and sleep, so they get threads of their own
+		// rather than the caller's thread or Lettuce's I/O thread
+		container
+			.setSubscriptionExecutor(new SimpleAsyncTaskExecutor(SyncThreads.factory("statesync-redis-subscription-")));
+		container.setRecoveryBackoff(new RetryPolicyBackOff(RetryPolicy.RECOVERY));
 		return container;
 	}
 
 	@Override
 	public Subscription subscribe(String topic, InvalidationListener listener) {
-		if (this.closed) {
-			throw new IllegalStateException("The invalidation subscriber is closed");
-		}
 		String channel = this.keys.channel(topic);
 		TopicListener topicListener = new TopicListener(topic, listener);
-		boolean[] first = new boolean[1];
-		this.listeners.compute(channel, (key, current) -> {
-			Set<TopicListener> updated = (current != null) ? current : new CopyOnWriteArraySet<>();
-			first[0] = updated.isEmpty();
-			updated.add(topicListener);
-			return updated;
-		});
-		this.subscriptions.incrementAndGet();
-		if (first[0]) {
-			requestChange(channel, true);
+		if (this.connectionWatcher != null) {
+			this.connectionWatcher.attach();
+		}
+		boolean startChanges;
+		synchronized (this.changesMonitor) {
+			if (this.closed) {
+				throw new IllegalStateException("The invalidation subscriber is closed");
+			}
+			Set<TopicListener> current = this.listeners.computeIfAbsent(channel, (key) -> new CopyOnWriteArraySet<>());
+			current.add(topicListener);
+			this.subscriptions.incrementAndGet();
+			startChanges = (current.size() == 1) && markDirty(channel);
+		}
+		if (startChanges) {
+			startChanges();
 		}
 		AtomicBoolean cancelled = new AtomicBoolean();
 		return () -> {
 			if (cancelled.compareAndSet(false, true)) {
-				this.subscriptions.decrementAndGet();
-				boolean[] last = new boolean[1];
-				this.listeners.computeIfPresent(channel, (key, current) -> {
-					current.remove(topicListener);
-					last[0] = current.isEmpty();
-					return last[0] ? null : current;
-				});
-				if (last[0]) {
-					requestChange(channel, false);
-				}
+				cancel(channel, topicListener);
 			}
 		};
 	}
 
-	private void requestChange(String channel, boolean subscribe) {
+	private void cancel(String channel, TopicListener topicListener) {
+		boolean startChanges;
 		synchronized (this.changesMonitor) {
-			(subscribe ? this.toUnsubscribe : this.toSubscribe).remove(channel);
-			(subscribe ? this.toSubscribe : this.toUnsubscribe).add(channel);
-			if (this.changing) {
+			this.subscriptions.decrementAndGet();
+			Set<TopicListener> current = this.listeners.get(channel);
+			if (current == null || !current.remove(topicListener) || !current.isEmpty()) {
 				return;
 			}
-			this.changing = true;
+			this.listeners.remove(channel);
+			startChanges = !this.closed && markDirty(channel);
 		}
-		this.changeExecutor.execute(this::applyChanges);
+		if (startChanges) {
+			startChanges();
+		}
+	}
+
+	/**
+	 * Note that the channel may need a change; whether it is subscribed or unsubscribed
+	 * is decided when the batch is taken, from the listeners it has then.
+	 * @return whether the caller must start a thread to apply the changes
+	 */
+	private boolean markDirty(String channel) {
+		// guarded by changesMonitor (held by the caller)
+		this.dirty.add(channel);
+		if (this.changing) {
+			return false;
+		}
+		this.changing = true;
+		return true;
+	}
+
+	private void startChanges() {
+		this.changeThreads.newThread(this::applyChanges).start();
 	}
 
 	/**
 	 * Apply every requested (un)subscription, in batches, until none is left. A batch
 	 * that fails (Redis is down while the container has never connected, so it would not
-	 * retry by itself) is tried again with back-off, for the channels still wanted.
+	 * retry by itself) is tried again with the recovery back-off, for the channels still
+	 * wanted then.
 	 */
 	private void applyChanges() {
+		int failures = 0;
 		long backOffMillis = 0;
 		while (true) {
-			if (this.closed || (backOffMillis > 0 && !pause(backOffMillis))) {
-				synchronized (this.changesMonitor) {
-					this.changing = false;
-					this.changesMonitor.notifyAll();
-				}
+			if (this.closed || (failures > 0 && !pause(backOffMillis))) {
+				finishChanges();
 				return;
 			}
-			List<ChannelTopic> subscribe;
-			List<ChannelTopic> unsubscribe;
+			List<String> subscribe = new ArrayList<>();
+			List<String> unsubscribe = new ArrayList<>();
 			synchronized (this.changesMonitor) {
-				if (this.toSubscribe.isEmpty() && this.toUnsubscribe.isEmpty()) {
+				if (this.dirty.isEmpty()) {
 					this.changing = false;
 					this.changesMonitor.notifyAll();
 					return;
 				}
-				subscribe = this.toSubscribe.stream().map(ChannelTopic::new).toList();
-				unsubscribe = this.toUnsubscribe.stream().map(ChannelTopic::new).toList();
-				this.toSubscribe.clear();
-				this.toUnsubscribe.clear();
+				for (String channel : this.dirty) {
+					boolean wanted = this.listeners.containsKey(channel);
+					if (wanted && this.subscribed.add(channel)) {
+						subscribe.add(channel);
+					}
+					else if (!wanted && this.subscribed.remove(channel)) {
+						unsubscribe.add(channel);
+					}
+				}
+				this.dirty.clear();
 			}
 			try {
 				if (!unsubscribe.isEmpty()) {
-					this.container.removeMessageListener(this.dispatcher, unsubscribe);
+					this.container.removeMessageListener(this.dispatcher, topics(unsubscribe));
 				}
 				if (!subscribe.isEmpty()) {
-					this.container.addMessageListener(this.dispatcher, subscribe);
+					this.container.addMessageListener(this.dispatcher, topics(subscribe));
 				}
-				backOffMillis = 0;
+				failures = 0;
 			}
 			catch (RuntimeException ex) {
 				if (this.closed) {
 					continue;
 				}
-				backOffMillis = Math.min(MAX_RETRY_MILLIS, Math.max(100, backOffMillis * 2));
+				failures++;
+				backOffMillis = RetryPolicy.RECOVERY.delay(failures, ThreadLocalRandom.current()).toMillis();
 				logger.warn("Could not (un)subscribe {} channels, retrying the subscriptions in {} ms: {}",
 						subscribe.size() + unsubscribe.size(), backOffMillis, ex.toString());
+				// the container forgets an unsubscribed channel before it tells Redis, so
+				// only the subscriptions are tried again, if still wanted by then
 				synchronized (this.changesMonitor) {
-					subscribe.forEach((topic) -> {
-						if (this.listeners.containsKey(topic.getTopic())
-								&& !this.toUnsubscribe.contains(topic.getTopic())) {
-							this.toSubscribe.add(topic.getTopic());
-						}
-					});
+					for (String channel : subscribe) {
+						this.subscribed.remove(channel);
+						this.dirty.add(channel);
+					}
 				}
 			}
 		}
+	}
+
+	private void finishChanges() {
+		synchronized (this.changesMonitor) {
+			this.changing = false;
+			this.changesMonitor.notifyAll();
+		}
+	}
+
+	private static List<ChannelTopic> topics(List<String> channels) {
+		return channels.stream().map(ChannelTopic::new).toList();
 	}
 
 	/**
@@ -294,8 +322,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private boolean awaitChanges() {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		synchronized (this.changesMonitor) {
-			this.toSubscribe.clear();
-			this.toUnsubscribe.clear();
+			this.closed = true;
+			this.dirty.clear();
 			this.changesMonitor.notifyAll();
 			long remaining;
 			while (this.changing && (remaining = deadline - System.nanoTime()) > 0) {
@@ -337,15 +365,13 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
 		boolean idle = awaitChanges();
-		Disposable events = this.connectionEvents;
-		if (events != null) {
-			events.dispose();
+		if (this.connectionWatcher != null) {
+			this.connectionWatcher.detach();
 		}
 		if (!idle) {
-			// a subscription is stuck inside the container (a connection attempt that the
-			// client's shut-down event loop will never complete, when the connection
+			// a subscription is stuck inside the container (a connection attempt that
+			// the client's shut-down event loop will never complete, when the connection
 			// factory stopped first): stopping the container would wait for it forever
 			logger.warn("A subscription to Redis did not finish within 2 s; leaving the listener container as it is");
 			return;
@@ -405,8 +431,12 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
-			// also on the first subscription: an event sent before Redis confirmed it was
-			// missed
+			ConnectionWatcher watcher = RedisInvalidationSubscriber.this.connectionWatcher;
+			if (watcher != null) {
+				watcher.confirmed();
+			}
+			// also on the first subscription, since an event sent before Redis
+			// confirmed it was missed
 			Set<TopicListener> targets = RedisInvalidationSubscriber.this.listeners
 				.get(new String(channel, StandardCharsets.UTF_8));
 			if (targets != null) {
@@ -417,6 +447,164 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			}
 		}
 
+	}
+
+	/**
+	 * Follows the pub/sub connection that carries this subscriber's channels, from
+	 * Lettuce's own callbacks on the factory's client, so that {@link #isConnected()}
+	 * reads memory only. The listener container does not notice a dropped pub/sub
+	 * connection (Lettuce reconnects and resubscribes it underneath), and the client's
+	 * other connections say nothing about this one, so the watcher looks at pub/sub
+	 * connections only: on each it puts a probe that keeps the channels Redis confirmed.
+	 * A pub/sub connection that drops while it carries one of this subscriber's channels
+	 * is lost until Redis confirms one of them on it again, which Lettuce does right
+	 * after it reconnected. Another subscriber's connection on the same channels of the
+	 * same client would count as well: the watcher may say "disconnected" when in doubt,
+	 * never "connected".
+	 */
+	private final class ConnectionWatcher implements RedisConnectionStateListener {
+
+		private final LettuceConnectionFactory connectionFactory;
+
+		private final Map<RedisChannelHandler<?, ?>, Probe> probes = Collections.synchronizedMap(new WeakHashMap<>());
+
+		private final Set<Probe> lost = ConcurrentHashMap.newKeySet();
+
+		private volatile @Nullable AbstractRedisClient client;
+
+		private volatile boolean confirmed;
+
+		ConnectionWatcher(LettuceConnectionFactory connectionFactory) {
+			this.connectionFactory = connectionFactory;
+		}
+
+		/**
+		 * Listen to the factory's client, once it has one (it has none before the factory
+		 * starts).
+		 */
+		void attach() {
+			if (this.client != null) {
+				return;
+			}
+			synchronized (this) {
+				if (this.client == null && this.connectionFactory.isRunning()) {
+					AbstractRedisClient nativeClient = this.connectionFactory.getNativeClient();
+					nativeClient.addListener(this);
+					this.client = nativeClient;
+				}
+			}
+		}
+
+		void detach() {
+			AbstractRedisClient nativeClient = this.client;
+			if (nativeClient != null) {
+				nativeClient.removeListener(this);
+			}
+			synchronized (this.probes) {
+				this.probes.values().forEach(Probe::remove);
+				this.probes.clear();
+			}
+		}
+
+		boolean isConnected() {
+			return this.confirmed && this.lost.isEmpty();
+		}
+
+		/**
+		 * Redis confirmed a channel to the container: this subscriber's pub/sub
+		 * connection was up then (also the one way to know it for a connection made
+		 * before the watcher listened).
+		 */
+		void confirmed() {
+			this.confirmed = true;
+		}
+
+		@Override
+		public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+			// called on the connection's I/O thread when its channel becomes active, so
+			// before any reply it reads: the probe misses no confirmation
+			if (connection instanceof StatefulRedisPubSubConnection<?, ?> pubSub) {
+				this.probes.computeIfAbsent(connection, (key) -> new Probe(pubSub));
+			}
+		}
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+			Probe probe = this.probes.get(connection);
+			if (probe != null && probe.carriesOurChannel() && this.lost.add(probe) && this.lost.size() == 1) {
+				logger.warn("Lost the pub/sub connection to Redis: invalidations of {} topics wait for it to come back",
+						RedisInvalidationSubscriber.this.subscriptions.get());
+			}
+		}
+
+		private void resubscribed(Probe probe) {
+			this.confirmed = true;
+			boolean wasLost = !this.lost.isEmpty();
+			this.lost.remove(probe);
+			this.lost.removeIf(Probe::isClosed);
+			if (wasLost && this.lost.isEmpty()) {
+				logger.info("Pub/sub connection to Redis is back: {} topics resync",
+						RedisInvalidationSubscriber.this.subscriptions.get());
+			}
+		}
+
+		/**
+		 * Keeps the channels Redis confirmed on one pub/sub connection. It holds the
+		 * connection weakly: the connection holds it.
+		 */
+		private final class Probe extends RedisPubSubAdapter<Object, Object> {
+
+			private final WeakReference<StatefulRedisPubSubConnection<Object, Object>> connection;
+
+			private final Set<String> channels = ConcurrentHashMap.newKeySet();
+
+			@SuppressWarnings("unchecked")
+			Probe(StatefulRedisPubSubConnection<?, ?> connection) {
+				StatefulRedisPubSubConnection<Object, Object> target = (StatefulRedisPubSubConnection<Object, Object>) connection;
+				this.connection = new WeakReference<>(target);
+				target.addListener(this);
+			}
+
+			@Override
+			public void subscribed(Object channel, long count) {
+				String name = channelName(channel);
+				this.channels.add(name);
+				if (RedisInvalidationSubscriber.this.listeners.containsKey(name)) {
+					resubscribed(this);
+				}
+			}
+
+			@Override
+			public void unsubscribed(Object channel, long count) {
+				this.channels.remove(channelName(channel));
+			}
+
+			boolean carriesOurChannel() {
+				return this.channels.stream().anyMatch(RedisInvalidationSubscriber.this.listeners::containsKey);
+			}
+
+			/**
+			 * Return whether the connection was closed: it never comes back (the
+			 * container subscribes on a new one).
+			 */
+			boolean isClosed() {
+				StatefulRedisPubSubConnection<Object, Object> target = this.connection.get();
+				return target == null || (target instanceof RedisChannelHandler<?, ?> handler && handler.isClosed());
+			}
+
+			void remove() {
+				StatefulRedisPubSubConnection<Object, Object> target = this.connection.get();
+				if (target != null) {
+					target.removeListener(this);
+				}
+			}
+
+		}
+
+	}
+
+	private static String channelName(Object channel) {
+		return (channel instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(channel);
 	}
 
 	/**

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.ObjIntConsumer;
 import java.util.function.ToIntFunction;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
@@ -153,46 +151,17 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	/**
 	 * Return a provider that decodes with its own codec (for example with another payload
-	 * limit).
+	 * limit). Its futures complete, decoded, on the thread that completes the read (the
+	 * Redis client's I/O thread); where a snapshot is applied is the sync handle's
+	 * business. Each envelope carries the size it was read at
+	 * ({@link SnapshotEnvelope#encodedSize()}) when the codec records it.
 	 * @param <T> the type of the data
 	 * @param dataType the type to bind the data to
 	 * @param codec the codec that decodes snapshots
 	 * @return the provider
 	 */
 	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec) {
-		return provider(dataType, codec, null);
-	}
-
-	/**
-	 * Return a provider that decodes with its own codec and reports the size of every
-	 * snapshot it reads.
-	 * @param <T> the type of the data
-	 * @param dataType the type to bind the data to
-	 * @param codec the codec that decodes snapshots
-	 * @param sizes told the topic and the size in bytes of every snapshot read, or
-	 * {@code null}
-	 * @return the provider
-	 */
-	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes) {
-		return provider(dataType, codec, sizes, Runnable::run);
-	}
-
-	/**
-	 * Return a provider that decodes, and completes its futures, on the given executor
-	 * rather than on the Redis client's I/O thread, so that neither decoding large
-	 * snapshots nor the applier (which runs on the completing thread) can stall Redis
-	 * traffic.
-	 * @param <T> the type of the data
-	 * @param dataType the type to bind the data to
-	 * @param codec the codec that decodes snapshots
-	 * @param sizes told the topic and the size in bytes of every snapshot read, or
-	 * {@code null}
-	 * @param executor where decoding and completion happen
-	 * @return the provider
-	 */
-	public <T> SnapshotProvider<T> provider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes,
-			Executor executor) {
-		return new StoreProvider<>(dataType, codec, sizes, executor);
+		return new StoreProvider<>(dataType, Objects.requireNonNull(codec, "codec must not be null"));
 	}
 
 	@Override
@@ -291,15 +260,9 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 		private final SyncCodec codec;
 
-		private final @Nullable ObjIntConsumer<String> sizes;
-
-		private final Executor executor;
-
-		StoreProvider(Type dataType, SyncCodec codec, @Nullable ObjIntConsumer<String> sizes, Executor executor) {
+		StoreProvider(Type dataType, SyncCodec codec) {
 			this.dataType = dataType;
 			this.codec = codec;
-			this.sizes = sizes;
-			this.executor = executor;
 		}
 
 		@Override
@@ -307,15 +270,8 @@ public final class RedisSnapshotStore implements StatePublisher {
 			return RedisSnapshotStore.this.redis.opsForValue()
 				.get(RedisSnapshotStore.this.keys.snapshotKey(topic))
 				.toFuture()
-				.thenApplyAsync((payload) -> {
-					if (payload == null) {
-						return null;
-					}
-					if (this.sizes != null) {
-						this.sizes.accept(topic, payload.length);
-					}
-					return this.codec.<T>decodeSnapshot(payload, this.dataType);
-				}, this.executor);
+				.thenApply(
+						(payload) -> (payload != null) ? this.codec.<T>decodeSnapshot(payload, this.dataType) : null);
 		}
 
 		@Override

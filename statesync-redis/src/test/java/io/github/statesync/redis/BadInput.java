@@ -104,7 +104,6 @@ record BadInput(String name, Refusal refusal, Function<Revision, byte[]> payload
 				protocol("data map of the wrong type",
 						"{\"revision\":\"%s\",\"data\":{\"theme\":\"POISON\",\"maxUploadMb\":1,\"features\":[1]}}"),
 				protocol("null revision and data", "{\"revision\":null,\"data\":null}"),
-				protocol("null data", "{\"revision\":\"%s\",\"data\":null}"),
 				protocol("missing revision", "{\"data\":" + poison + "}"),
 				protocol("missing data", "{\"revision\":\"%s\"}"), protocol("revision \"\"", snapshot("")),
 				protocol("revision \"01\"", snapshot("01")), protocol("revision \"-1\"", snapshot("-1")),

@@ -263,8 +263,8 @@ class RedisTransportIntegrationTests {
 		for (int i = 0; i < snapshots.size(); i++) {
 			int reported = i + 1;
 			redis.server().command("SET", snapshotKey, snapshots.get(i));
-			// each bad snapshot is announced on its own: a burst would rightly coalesce
-			// into fewer fetches
+			// each bad snapshot is announced on its own, since a burst would rightly
+			// coalesce into fewer fetches
 			redis.server().command("PUBLISH", RedisTopicKeys.DEFAULT.channel(TOPIC), event);
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(reader.errors(SyncPhase.PROTOCOL)).hasSize(reported));

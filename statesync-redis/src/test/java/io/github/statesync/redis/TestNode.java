@@ -36,8 +36,8 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 /**
  * One "JVM" of the Redis transport tests: its own Lettuce connection factory,
  * invalidation subscriber, snapshot store and apply executor, wired as the Spring Boot
- * integration wires them (snapshots decoded and applied on two threads of the node's own,
- * not on Lettuce's I/O thread), and the handles of the topics it follows.
+ * integration wires them (snapshots applied on two threads of the node's own, not on
+ * Lettuce's I/O thread), and the handles of the topics it follows.
  * <p>
  * Building a node does not talk to Redis (Lettuce connects lazily and the listener
  * container subscribes in the background), so a node can be built, and a topic followed
@@ -158,8 +158,7 @@ final class TestNode implements SyncListener, AutoCloseable {
 		Follower follower = new Follower(this.id, topic, this);
 		SyncHandle.Builder<Settings> builder = SyncHandle
 			.builder(topic, (name, listener) -> this.subscriber.subscribe(name, new CountingListener(listener)),
-					follower.instrument(this.store.provider(Settings.class, this.codec, null, this.applyExecutor)),
-					(snapshot) -> {
+					follower.instrument(this.store.provider(Settings.class, this.codec)), (snapshot) -> {
 						follower.apply(snapshot);
 						this.applied.set(snapshot.data());
 					})
