@@ -23,7 +23,6 @@ import io.github.statesync.redis.FaultSupport.BackgroundWriter;
 import io.github.statesync.test.redis.RedisServer;
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -455,8 +454,6 @@ class RedisFaultInjectionTests {
 	 * write.
 	 */
 	@Test
-	@Disabled("Needs the engine half of issue 11: SyncHandle in this branch still applies a fetch that "
-			+ "completes late on the completing thread, now that providers no longer hop to an executor")
 	void appliesNeverRunOnTheSubscribersIoThread() {
 		TestNode writer = node("writer");
 		List<Follower> readers = List.of(node("r1").follower(TOPIC, faultOptions()),
@@ -478,7 +475,7 @@ class RedisFaultInjectionTests {
 						.toString());
 		}
 		assertThat(readers).allSatisfy((reader) -> assertThat(reader.applyThreads).as(reader.name())
-			.allSatisfy((thread) -> assertThat(thread).doesNotStartWith("lettuce-")));
+			.allSatisfy((thread) -> assertThat(thread).startsWith("statesync-")));
 	}
 
 	/**

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,8 +63,6 @@ final class TestNode implements SyncListener, AutoCloseable {
 
 	final AtomicInteger resyncs = new AtomicInteger();
 
-	private final ExecutorService applyExecutor;
-
 	private final List<Follower> followers = new CopyOnWriteArrayList<>();
 
 	private final Map<String, InvalidationEvent> events = new ConcurrentHashMap<>();
@@ -95,15 +90,6 @@ final class TestNode implements SyncListener, AutoCloseable {
 				RedisTopicKeys.DEFAULT);
 		this.store = new RedisSnapshotStore(this.connectionFactory, this.codec, RedisTopicKeys.DEFAULT, id,
 				Clock.systemUTC(), commandTimeout);
-		AtomicInteger threads = new AtomicInteger();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(runnable) -> {
-					Thread thread = new Thread(runnable, "node-" + id + "-apply-" + threads.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		executor.allowCoreThreadTimeOut(true);
-		this.applyExecutor = executor;
 	}
 
 	/**
@@ -163,7 +149,6 @@ final class TestNode implements SyncListener, AutoCloseable {
 						this.applied.set(snapshot.data());
 					})
 			.options(SyncOptions.DEFAULTS.withFailStartOnError(false))
-			.applyExecutor(this.applyExecutor)
 			.listener(follower);
 		customizer.accept(builder);
 		follower.attach(builder.build());
@@ -206,8 +191,8 @@ final class TestNode implements SyncListener, AutoCloseable {
 	}
 
 	/**
-	 * Stop every handle, then the subscriber, the connections and the apply executor.
-	 * Each step runs even if an earlier one failed.
+	 * Stop every handle, then the subscriber and the connections. Each step runs even if
+	 * an earlier one failed.
 	 */
 	@Override
 	public void close() {
@@ -217,7 +202,6 @@ final class TestNode implements SyncListener, AutoCloseable {
 		}
 		quietly(this.subscriber::close);
 		quietly(this.connectionFactory::destroy);
-		this.applyExecutor.shutdownNow();
 	}
 
 	private static void quietly(Runnable action) {
