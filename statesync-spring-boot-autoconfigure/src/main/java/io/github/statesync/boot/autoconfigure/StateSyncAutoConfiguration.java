@@ -103,6 +103,7 @@ public final class StateSyncAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(TopicSettingsResolver.class)
 	PropertiesTopicSettingsResolver stateSyncTopicSettingsResolver(StateSyncProperties properties,
 			ObjectProvider<StateSyncTopicCustomizer> customizers) {
 		PropertiesTopicSettingsResolver resolver = new PropertiesTopicSettingsResolver(properties,

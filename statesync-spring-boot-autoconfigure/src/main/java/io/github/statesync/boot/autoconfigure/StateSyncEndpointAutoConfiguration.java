@@ -28,10 +28,6 @@ import org.springframework.context.annotation.Import;
 		StateSyncEndpointAutoConfiguration.HealthConfiguration.class })
 public final class StateSyncEndpointAutoConfiguration {
 
-	// each optional module is guarded on an enclosing class: a condition annotation from
-	// a module
-	// that is absent cannot even be read next to the @ConditionalOnClass that would rule
-	// it out
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
 			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
@@ -65,8 +61,8 @@ public final class StateSyncEndpointAutoConfiguration {
 			@Bean
 			@ConditionalOnMissingBean(name = "statesyncHealthIndicator")
 			StateSyncHealthIndicator statesyncHealthIndicator(SyncedTopicRegistry registry,
-					StateSyncTransport transport) {
-				return new StateSyncHealthIndicator(registry, transport);
+					StateSyncTransport transport, TopicStatistics statistics) {
+				return new StateSyncHealthIndicator(registry, transport, statistics);
 			}
 
 		}

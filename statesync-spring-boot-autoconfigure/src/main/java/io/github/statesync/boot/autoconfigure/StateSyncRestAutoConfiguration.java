@@ -100,8 +100,8 @@ public final class StateSyncRestAutoConfiguration {
 
 		private final ExecutorService executor;
 
-		// one client per distinct timeout, not per topic: each JDK HttpClient has a
-		// selector thread
+		// One client per distinct timeout, not one per topic: every JDK HttpClient
+		// has a selector thread of its own.
 		private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
 		RestProviders(RestClient.Builder builder, JsonMapper mapper) {

@@ -135,8 +135,10 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		}
 		Map<SyncHandle<JsonNode>, CompletableFuture<Void>> starts = new LinkedHashMap<>();
 		for (TopicSettings topic : settings.values()) {
-			SyncHandle<JsonNode> handle = createHandle(topic, lastKnownGood);
-			this.registry.registerHandle(handle, topic);
+			TopicApplier applier = new TopicApplier(topic, this.registry.value(topic.topic()),
+					this.registry.beanTopic(topic.topic()) != null, this.mapper, this.validator, this.events);
+			SyncHandle<JsonNode> handle = createHandle(topic, applier, lastKnownGood);
+			this.registry.registerHandle(handle, topic, applier);
 			starts.put(handle, handle.start());
 		}
 		awaitQuietly(starts.values());
@@ -160,8 +162,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		}
 		starts.forEach((handle, start) -> {
 			if (start.isCompletedExceptionally() || handle.state() == SyncHandle.State.NEW) {
-				// not required (else start-up failed above): keep trying, it must not
-				// stay unsubscribed
+				// Not required, or start-up would have failed above. Keep trying:
+				// the topic must not stay unsubscribed.
 				restartLater(handle, 1);
 			}
 		});
@@ -198,7 +200,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		return archive;
 	}
 
-	private SyncHandle<JsonNode> createHandle(TopicSettings settings,
+	private SyncHandle<JsonNode> createHandle(TopicSettings settings, TopicApplier applier,
 			@Nullable SnapshotArchive<JsonNode> lastKnownGood) {
 		SnapshotProvider<JsonNode> provider;
 		if (settings.restUrl() != null) {
@@ -211,11 +213,9 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		else {
 			provider = this.transport.provider(settings);
 		}
-		TopicApplier applier = new TopicApplier(settings, this.registry.value(settings.topic()),
-				this.registry.beanTopic(settings.topic()) != null, this.mapper, this.validator, this.events);
 		SyncHandle.Builder<JsonNode> builder = SyncHandle
 			.builder(settings.topic(), this.transport.subscriber(), provider, applier)
-			.options(settings.options().withFailStartOnError(settings.required()))
+			.options(settings.options())
 			.scheduler(this.scheduler);
 		this.listeners.forEach(builder::listener);
 		Executor applyExecutor = this.transport.applyExecutor();

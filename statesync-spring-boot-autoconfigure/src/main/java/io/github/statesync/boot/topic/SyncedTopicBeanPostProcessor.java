@@ -78,27 +78,9 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 		return proxyFactory.getProxy(type.getClassLoader());
 	}
 
-	private static void warnAboutInjection(Class<?> type, String beanName) {
-		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
-			for (java.lang.reflect.Field field : current.getDeclaredFields()) {
-				for (java.lang.annotation.Annotation annotation : field.getAnnotations()) {
-					String name = annotation.annotationType().getName();
-					if (name.endsWith(".Autowired") || name.endsWith(".Value") || name.endsWith(".Inject")) {
-						logger.warn(
-								"Field '{}' of @SyncedTopic bean '{}' is injected by Spring, but every snapshot "
-										+ "is a new object bound from JSON: keep collaborators out of synced beans",
-								field.getName(), beanName);
-						return;
-					}
-				}
-			}
-		}
-	}
-
 	private SyncedTopicRegistry registry() {
-		// looked up on first use, not injected: a post-processor's dependencies would be
-		// created
-		// too early to be post-processed themselves
+		// Looked up on first use rather than injected: whatever a post-processor
+		// depends on is created too early to be post-processed itself.
 		if (this.registry == null) {
 			this.registry = this.beanFactory.getBean(SyncedTopicRegistry.class);
 		}
@@ -106,8 +88,7 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 	}
 
 	private MergedAnnotation<SyncedTopic> findAnnotation(Object bean, String beanName) {
-		// the @Bean method's annotation is the more specific one, so it wins over the
-		// class's
+		// The @Bean method's annotation is the more specific one: it wins.
 		if (this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
 				&& this.beanFactory.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition definition
 				&& definition.getResolvedFactoryMethod() != null) {

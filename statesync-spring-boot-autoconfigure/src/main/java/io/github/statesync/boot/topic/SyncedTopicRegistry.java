@@ -27,6 +27,8 @@ public final class SyncedTopicRegistry {
 
 	private final Map<String, TopicSettings> settings = new ConcurrentHashMap<>();
 
+	private final Map<String, TopicApplier> appliers = new ConcurrentHashMap<>();
+
 	/**
 	 * Return the value of a topic, creating it empty on first use.
 	 * @param topic the topic
@@ -116,9 +118,19 @@ public final class SyncedTopicRegistry {
 				: "store";
 	}
 
-	void registerHandle(SyncHandle<JsonNode> handle, TopicSettings topicSettings) {
+	void registerHandle(SyncHandle<JsonNode> handle, TopicSettings topicSettings, TopicApplier applier) {
 		this.settings.put(handle.topic(), topicSettings);
+		this.appliers.put(handle.topic(), applier);
 		this.handles.put(handle.topic(), handle);
+	}
+
+	/**
+	 * Return the applier of a started topic, whose rules a publish must pass.
+	 * @param topic the topic
+	 * @return the applier, or {@code null} if the topic is unknown or not started
+	 */
+	@Nullable TopicApplier applier(String topic) {
+		return this.appliers.get(topic);
 	}
 
 	void removeHandle(SyncHandle<JsonNode> handle) {

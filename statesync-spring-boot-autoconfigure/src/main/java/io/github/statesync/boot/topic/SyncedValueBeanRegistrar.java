@@ -64,8 +64,7 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 			if (definition instanceof AnnotatedBeanDefinition annotated) {
 				MethodMetadata factoryMethod = annotated.getFactoryMethodMetadata();
 				if (factoryMethod != null) {
-					// as in SyncedTopicBeanPostProcessor: the method's annotation wins
-					// over the class's
+					// the method's annotation wins, as in SyncedTopicBeanPostProcessor
 					annotation = factoryMethod.getAnnotations().get(SyncedTopic.class);
 					typeName = factoryMethod.getReturnTypeName();
 					if (!annotation.isPresent()) {

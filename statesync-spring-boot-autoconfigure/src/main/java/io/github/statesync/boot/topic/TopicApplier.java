@@ -58,10 +58,7 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 	public void apply(SnapshotEnvelope<JsonNode> snapshot) {
 		Object previous = this.value.get();
 		Revision previousRevision = this.value.revision();
-		Object candidate = bind(snapshot.data(), previous);
-		if (this.validator != null) {
-			this.validator.validate(this.settings.topic(), candidate);
-		}
+		Object candidate = candidate(snapshot.data(), previous);
 		this.value.swap(snapshot.revision(), candidate);
 		try {
 			this.events.publishEvent(new StateSyncAppliedEvent(this, this.settings.topic(), previousRevision,
@@ -72,6 +69,25 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 			logger.warn("A listener of StateSyncAppliedEvent for topic '{}' failed: {}", this.settings.topic(),
 					ex.toString());
 		}
+	}
+
+	/**
+	 * Check data as every reader would before applying it: bound to the topic's type
+	 * (merged into the current state as the apply mode, picked and omitted keys say) and
+	 * validated. The writer calls this before anything reaches the transport.
+	 * @param data the snapshot data
+	 * @throws SnapshotRejectedException if readers would refuse the data
+	 */
+	void check(JsonNode data) {
+		candidate(data, this.value.get());
+	}
+
+	private Object candidate(JsonNode data, @Nullable Object current) {
+		Object candidate = bind(data, current);
+		if (this.validator != null) {
+			this.validator.validate(this.settings.topic(), candidate);
+		}
+		return candidate;
 	}
 
 	private Object bind(JsonNode data, @Nullable Object current) {

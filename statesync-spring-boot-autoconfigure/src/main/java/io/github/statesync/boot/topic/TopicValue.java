@@ -55,8 +55,8 @@ public final class TopicValue<T> implements SyncedValue<T> {
 	synchronized void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
 		Snapshot<T> current = this.state;
 		if (this.defaults != null && !current.revision().equals(Revision.ZERO) && current.value() != null) {
-			// a later instance of the bean (lazy, refreshed): it follows the current
-			// snapshot, never resets it
+			// A later instance of the bean (lazy, refreshed) follows the current
+			// snapshot; it never resets it.
 			if (targetSource != null) {
 				targetSource.swap(current.value());
 			}

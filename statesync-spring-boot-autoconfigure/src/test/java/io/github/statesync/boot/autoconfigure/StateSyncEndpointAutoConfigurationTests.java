@@ -1,5 +1,8 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
 import io.github.statesync.boot.actuate.StateSyncHealthIndicator;
 import io.github.statesync.core.engine.SyncHandle;
@@ -12,6 +15,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class StateSyncEndpointAutoConfigurationTests {
 
@@ -60,6 +64,29 @@ class StateSyncEndpointAutoConfigurationTests {
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("transport", "local").containsEntry("connected", true);
 			assertThat(health.getDetails().get("topics").toString()).contains("settings={status=UNKNOWN");
+		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void topicThatNeverAppliedSaysItRunsOnDefaultsWithItsLastError() {
+		this.runner.run((context) -> {
+			StateSyncHealthIndicator indicator = context.getBean(StateSyncHealthIndicator.class);
+			Map<String, Object> settings = (Map<String, Object>) ((Map<String, Object>) indicator.health(true)
+				.getDetails()
+				.get("topics")).get("settings");
+			assertThat(settings).containsEntry("snapshot", false);
+			assertThat((String) settings.get("reason")).contains("defaults").contains("no snapshot");
+			context.getBean(io.github.statesync.boot.topic.StateSyncTransport.class)
+				.publisher()
+				.publish("settings", Map.of("maxUploadMb", "lots"));
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				Map<String, Object> topic = (Map<String, Object>) ((Map<String, Object>) indicator.health(true)
+					.getDetails()
+					.get("topics")).get("settings");
+				assertThat(topic).containsEntry("snapshot", false);
+				assertThat(String.valueOf(topic.get("lastError"))).contains("does not bind");
+			});
 		});
 	}
 

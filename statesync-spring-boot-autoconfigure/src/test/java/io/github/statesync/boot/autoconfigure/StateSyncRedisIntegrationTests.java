@@ -124,8 +124,8 @@ class StateSyncRedisIntegrationTests {
 				await().atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(b.getBean(SyncedTopicRegistry.class).handle("big").localRevision())
 						.isEqualTo(big));
-				// data just under 1 MB: with its envelope over the default limit no
-				// reader would accept it
+				// Data just under 1 MB: with its envelope it is over the default limit,
+				// so no reader would accept it.
 				String almostOneMegabyte = "x".repeat(1024 * 1024 - 30);
 				assertThatIllegalArgumentException()
 					.isThrownBy(() -> publisher.publish("settings", Map.of("theme", almostOneMegabyte)))

@@ -82,8 +82,7 @@ class StateSyncRestIntegrationTests {
 						.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("blue"));
 					SyncHandle<JsonNode> handle = fetcher.getBean(SyncedTopicRegistry.class).handle("settings");
 					assertThat(handle.localRevision()).isEqualTo(next);
-					// nothing changed: the owner answers 304 and the refresh applies
-					// nothing
+					// nothing changed: the owner answers 304, nothing is applied
 					handle.refresh().join();
 					assertThat(handle.localRevision()).isEqualTo(next);
 				});
