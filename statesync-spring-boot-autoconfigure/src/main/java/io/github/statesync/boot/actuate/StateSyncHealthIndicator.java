@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
-import io.github.statesync.boot.topic.TopicStatistics;
 import io.github.statesync.core.engine.SyncHandle;
 import tools.jackson.databind.JsonNode;
 

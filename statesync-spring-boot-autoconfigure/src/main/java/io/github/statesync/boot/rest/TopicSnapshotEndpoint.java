@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.statesync.boot.SyncedValue;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.protocol.Revision;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -16,21 +16,24 @@ import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.boot.autoconfigure.TestTopics.Limits;
 import io.github.statesync.boot.autoconfigure.TestTopics.Pair;
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
+import io.github.statesync.boot.rest.RestSnapshotProviders;
+import io.github.statesync.boot.sync.EchoingStatePublisher;
+import io.github.statesync.boot.sync.PublishRejectedException;
+import io.github.statesync.boot.sync.StateSyncLifecycle;
+import io.github.statesync.boot.sync.StateSyncStartupException;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.BeanTopic;
-import io.github.statesync.boot.topic.EchoingStatePublisher;
-import io.github.statesync.boot.topic.PublishRejectedException;
-import io.github.statesync.boot.topic.StateSyncLifecycle;
-import io.github.statesync.boot.topic.StateSyncStartupException;
 import io.github.statesync.boot.topic.StateSyncTransport;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
-import io.github.statesync.core.engine.SyncHandle;
-import io.github.statesync.core.engine.SyncPhase;
-import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncError;
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncOptions;
+import io.github.statesync.core.engine.SyncPhase;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.core.publish.StatePublisher;
@@ -118,6 +121,17 @@ class StateSyncAutoConfigurationTests {
 	void redisTransportIsSkippedWhenStatesyncRedisIsNotOnClasspath() {
 		this.runner.withClassLoader(new FilteredClassLoader(RedisSnapshotStore.class))
 			.run((context) -> assertThat(context).hasSingleBean(LocalStateSyncTransport.class));
+	}
+
+	@Test
+	void runsWithoutSpringWebAndOffersNoRestProvider() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.web"))
+			.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(RestSnapshotProviders.class);
+				assertThat(context.getBean(StateSyncLifecycle.class).isRunning()).isTrue();
+			});
 	}
 
 	@Test

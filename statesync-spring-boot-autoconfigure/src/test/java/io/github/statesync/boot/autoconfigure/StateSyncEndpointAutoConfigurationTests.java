@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
 import io.github.statesync.boot.actuate.StateSyncHealthIndicator;
+import io.github.statesync.boot.autoconfigure.endpoint.StateSyncEndpointAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.health.StateSyncHealthContributorAutoConfiguration;
 import io.github.statesync.core.engine.SyncHandle;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +22,8 @@ import static org.awaitility.Awaitility.await;
 class StateSyncEndpointAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(StateSyncAutoConfiguration.class, StateSyncEndpointAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(StateSyncAutoConfiguration.class,
+				StateSyncEndpointAutoConfiguration.class, StateSyncHealthContributorAutoConfiguration.class))
 		.withUserConfiguration(TestTopics.SettingsConfiguration.class)
 		.withPropertyValues("management.endpoints.web.exposure.include=statesync");
 
@@ -97,7 +99,7 @@ class StateSyncEndpointAutoConfigurationTests {
 				.publish("settings", java.util.Map.of("theme", "dark"));
 			StateSyncHealthIndicator indicator = context.getBean(StateSyncHealthIndicator.class);
 			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
-			SyncHandle<?> handle = context.getBean(io.github.statesync.boot.topic.SyncedTopicRegistry.class)
+			SyncHandle<?> handle = context.getBean(io.github.statesync.boot.sync.SyncedTopicRegistry.class)
 				.handle("settings");
 			handle.stop();
 			// not required: a stopped topic shows, but does not take the application down

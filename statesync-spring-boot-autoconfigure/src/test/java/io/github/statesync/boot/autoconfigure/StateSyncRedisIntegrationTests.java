@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
-import io.github.statesync.boot.topic.SnapshotSizeObserver;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
+import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
@@ -85,8 +87,15 @@ class StateSyncRedisIntegrationTests {
 		}
 
 		@Bean
-		SnapshotSizeObserver countingSizeObserver(AtomicInteger snapshotReads) {
-			return (topic, bytes) -> snapshotReads.incrementAndGet();
+		SyncListener countingReadsListener(AtomicInteger snapshotReads) {
+			return new SyncListener() {
+
+				@Override
+				public void onSnapshotRead(String topic, Revision revision, int bytes) {
+					snapshotReads.incrementAndGet();
+				}
+
+			};
 		}
 
 	}

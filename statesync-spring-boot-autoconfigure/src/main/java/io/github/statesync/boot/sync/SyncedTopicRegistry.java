@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.util.Collection;
 import java.util.List;
@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.boot.topic.BeanTopic;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.engine.SyncHandle;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.aop.target.HotSwappableTargetSource;
 
 /**
  * Every topic this application follows: its current value, the bean it came from and,
@@ -34,7 +39,11 @@ public final class SyncedTopicRegistry {
 	 * @param topic the topic
 	 * @return the value
 	 */
-	public TopicValue<?> value(String topic) {
+	public SyncedValue<?> value(String topic) {
+		return topicValue(topic);
+	}
+
+	TopicValue<?> topicValue(String topic) {
 		return this.values.computeIfAbsent(topic, TopicValue::new);
 	}
 
@@ -80,12 +89,23 @@ public final class SyncedTopicRegistry {
 		return Set.copyOf(this.values.keySet());
 	}
 
-	void registerBean(BeanTopic bean) {
+	/**
+	 * Register a {@code @SyncedTopic} bean: its initial state becomes the topic's
+	 * defaults (or, for a later instance of the bean, follows the current snapshot).
+	 * @param bean the bean's topic as declared
+	 * @param instance the bean instance, its initial state
+	 * @param targetSource the target source behind the bean's proxy, or {@code null} if
+	 * the bean cannot be proxied
+	 * @throws IllegalStateException if another bean declared the same topic
+	 */
+	@SuppressWarnings("unchecked")
+	public void registerBean(BeanTopic bean, Object instance, @Nullable HotSwappableTargetSource targetSource) {
 		BeanTopic existing = this.beans.putIfAbsent(bean.topic(), bean);
 		if (existing != null && !existing.beanName().equals(bean.beanName())) {
 			throw new IllegalStateException("Topic '" + bean.topic() + "' is declared by two @SyncedTopic beans, '"
 					+ existing.beanName() + "' and '" + bean.beanName() + "'; a topic can sync into one bean only");
 		}
+		((TopicValue<Object>) topicValue(bean.topic())).initialize(instance, targetSource);
 	}
 
 	/**

@@ -1,5 +1,6 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
+import io.github.statesync.boot.topic.SnapshotRejectedException;
 import io.github.statesync.core.publish.PublishException;
 
 /**

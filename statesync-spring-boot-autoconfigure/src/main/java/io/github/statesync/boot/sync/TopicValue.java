@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.core.protocol.Revision;
@@ -12,9 +12,8 @@ import org.springframework.aop.target.HotSwappableTargetSource;
  *
  * @param <T> the type of the state
  * @author statesync
- * @since 0.1.0
  */
-public final class TopicValue<T> implements SyncedValue<T> {
+final class TopicValue<T> implements SyncedValue<T> {
 
 	private final String topic;
 

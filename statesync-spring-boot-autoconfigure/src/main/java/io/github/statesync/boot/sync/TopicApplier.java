@@ -1,10 +1,13 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.github.statesync.boot.ApplyMode;
 import io.github.statesync.boot.StateSyncAppliedEvent;
+import io.github.statesync.boot.topic.SnapshotRejectedException;
+import io.github.statesync.boot.topic.SnapshotValidator;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotApplier;

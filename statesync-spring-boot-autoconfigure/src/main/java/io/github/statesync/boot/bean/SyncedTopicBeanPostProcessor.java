@@ -1,8 +1,10 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.bean;
 
 import java.lang.reflect.Modifier;
 
 import io.github.statesync.boot.SyncedTopic;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.BeanTopic;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,21 +59,18 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 			return bean;
 		}
 		Class<?> type = ClassUtils.getUserClass(bean);
-		BeanTopic topic = BeanTopic.of(annotation, beanName, type);
+		BeanTopic topic = SyncedTopicAnnotations.beanTopic(annotation, beanName, type);
 		SyncedTopicRegistry registry = registry();
-		registry.registerBean(topic);
-		@SuppressWarnings("unchecked")
-		TopicValue<Object> value = (TopicValue<Object>) registry.value(topic.topic());
 		if (AopUtils.isAopProxy(bean) || Modifier.isFinal(type.getModifiers())) {
 			logger.info(
 					"Bean '{}' of type {} cannot be updated in place for topic '{}' (final, a record, or "
 							+ "already proxied): inject SyncedValue<{}> to read its snapshots",
 					beanName, type.getName(), topic.topic(), type.getSimpleName());
-			value.initialize(bean, null);
+			registry.registerBean(topic, bean, null);
 			return bean;
 		}
 		HotSwappableTargetSource targetSource = new HotSwappableTargetSource(bean);
-		value.initialize(bean, targetSource);
+		registry.registerBean(topic, bean, targetSource);
 		ProxyFactory proxyFactory = new ProxyFactory();
 		proxyFactory.setTargetSource(targetSource);
 		proxyFactory.setProxyTargetClass(true);
