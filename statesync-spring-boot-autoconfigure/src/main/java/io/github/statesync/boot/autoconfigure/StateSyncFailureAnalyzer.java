@@ -12,7 +12,7 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
  * @author statesync
  * @since 0.1.0
  */
-public final class StateSyncFailureAnalyzer implements FailureAnalyzer {
+final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {

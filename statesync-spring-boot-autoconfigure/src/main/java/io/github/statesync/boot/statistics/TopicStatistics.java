@@ -202,30 +202,61 @@ public final class TopicStatistics implements SyncListener {
 			return adders;
 		}
 
+		/**
+		 * Return how many invalidations ended with an outcome.
+		 * @param outcome the outcome
+		 * @return the count
+		 */
 		public long invalidations(InvalidationOutcome outcome) {
 			return this.invalidations.get(outcome).sum();
 		}
 
+		/**
+		 * Return how many refreshes ended with an outcome.
+		 * @param outcome the outcome
+		 * @return the count
+		 */
 		public long refreshes(RefreshOutcome outcome) {
 			return this.refreshes.get(outcome).sum();
 		}
 
+		/**
+		 * Return how many errors happened in a phase.
+		 * @param phase the phase
+		 * @return the count
+		 */
 		public long errors(SyncPhase phase) {
 			return this.errors.get(phase).sum();
 		}
 
+		/**
+		 * Return how many refresh requests were absorbed by another refresh.
+		 * @return the count
+		 */
 		public long coalesced() {
 			return this.coalesced.sum();
 		}
 
+		/**
+		 * Return how many fetches were retried.
+		 * @return the count
+		 */
 		public long retries() {
 			return this.retries.sum();
 		}
 
+		/**
+		 * Return when the last snapshot was applied.
+		 * @return the time, or {@code null} if none was
+		 */
 		public @Nullable Instant lastApplied() {
 			return this.lastApplied;
 		}
 
+		/**
+		 * Return the last error.
+		 * @return the error, or {@code null} if none happened
+		 */
 		public @Nullable LastError lastError() {
 			return this.lastError;
 		}
