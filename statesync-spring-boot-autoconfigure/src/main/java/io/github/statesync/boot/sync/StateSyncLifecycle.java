@@ -197,8 +197,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		SnapshotArchive<JsonNode> archive = this.archive.get();
 		if (archive == null) {
 			throw new IllegalStateException("Topics keep their last-known-good snapshot but no unique "
-					+ "SnapshotArchive<JsonNode> bean is available: add statesync-redis (its JSON codec writes the "
-					+ "files), or define one archive bean");
+					+ "SnapshotArchive<JsonNode> bean is available: define exactly one archive bean");
 		}
 		return archive;
 	}
