@@ -9,9 +9,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
-import io.github.statesync.boot.topic.TopicStatistics;
 import io.github.statesync.core.engine.InvalidationOutcome;
 import io.github.statesync.core.engine.RefreshOutcome;
 import io.github.statesync.core.engine.SyncHandle;

@@ -3,20 +3,19 @@ package io.github.statesync.boot.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
-import io.github.statesync.boot.topic.BeanValidationSnapshotValidator;
-import io.github.statesync.boot.topic.EchoingStatePublisher;
+import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
+import io.github.statesync.boot.bean.SyncedValueBeanRegistrar;
+import io.github.statesync.boot.rest.RestSnapshotProviders;
+import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.sync.BeanValidationSnapshotValidator;
+import io.github.statesync.boot.sync.EchoingStatePublisher;
+import io.github.statesync.boot.sync.StateSyncLifecycle;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.SnapshotValidator;
-import io.github.statesync.boot.topic.StateSyncLifecycle;
 import io.github.statesync.boot.topic.StateSyncTransport;
-import io.github.statesync.boot.topic.SyncedTopicBeanPostProcessor;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
-import io.github.statesync.boot.topic.SyncedValueBeanRegistrar;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
-import io.github.statesync.boot.topic.TopicStatistics;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncListener;
@@ -47,9 +46,8 @@ import org.springframework.messaging.support.ExecutorSubscribableChannel;
 /**
  * Auto-configuration of statesync: finds
  * {@link io.github.statesync.boot.SyncedTopic @SyncedTopic} beans and configured topics,
- * and runs a sync handle for each on the transport that
- * {@link StateSyncRedisAutoConfiguration} (or, without Redis, the in-JVM transport)
- * provides.
+ * and runs a sync handle for each on the transport that the Redis auto-configuration (or,
+ * without Redis, the in-JVM transport) provides.
  *
  * @author statesync
  * @since 0.1.0
@@ -99,10 +97,11 @@ public final class StateSyncAutoConfiguration {
 							+ "RedisConnectionFactory bean (spring.data.redis.*)");
 		}
 		return new LocalStateSyncTransport(new ExecutorSubscribableChannel(), mapper(jsonMapper),
-				nodeId(properties, environment));
+				properties.determineNodeId(environment));
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(TopicSettingsResolver.class)
 	PropertiesTopicSettingsResolver stateSyncTopicSettingsResolver(StateSyncProperties properties,
 			ObjectProvider<StateSyncTopicCustomizer> customizers) {
 		PropertiesTopicSettingsResolver resolver = new PropertiesTopicSettingsResolver(properties,
@@ -121,7 +120,7 @@ public final class StateSyncAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StateSyncLifecycle stateSyncLifecycle(SyncedTopicRegistry registry, TopicSettingsResolver settingsResolver,
-			StateSyncTransport transport, ObjectProvider<RestProviderFactory> restProviders, SyncScheduler scheduler,
+			StateSyncTransport transport, ObjectProvider<RestSnapshotProviders> restProviders, SyncScheduler scheduler,
 			ObjectProvider<SyncListener> listeners, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<SnapshotValidator> validator, ApplicationEventPublisher events,
 			StateSyncProperties properties, ObjectProvider<SnapshotArchive<JsonNode>> archive) {
@@ -130,46 +129,33 @@ public final class StateSyncAutoConfiguration {
 				properties.getStartupTimeout(), archive::getIfUnique);
 	}
 
-	static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
+	/**
+	 * The archive of last-known-good snapshots: lazy, so that its directory is created
+	 * only when a topic enables it; closed, writing what still waits, after every topic
+	 * stopped.
+	 */
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean(SnapshotArchive.class)
+	FileSnapshotArchive<JsonNode> stateSyncSnapshotArchive(StateSyncProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		Path directory = properties.getLastKnownGoodDirectory();
+		try {
+			return new FileSnapshotArchive<>(directory, new JacksonSyncCodec(mapper(jsonMapper), Integer.MAX_VALUE,
+					JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH), JsonNode.class);
+		}
+		catch (IOException ex) {
+			throw new InvalidStateSyncConfigurationException("statesync.last-known-good-directory", directory,
+					"cannot be created or written: " + ex);
+		}
+	}
+
+	private static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
 		return jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 	}
 
-	static String nodeId(StateSyncProperties properties, Environment environment) {
-		if (properties.getNodeId() != null && !properties.getNodeId().isBlank()) {
-			return properties.getNodeId();
-		}
-		byte[] suffix = new byte[3];
-		ThreadLocalRandom.current().nextBytes(suffix);
-		return environment.getProperty("spring.application.name", "statesync") + "-" + HexFormat.of().formatHex(suffix);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.github.statesync.jackson.JacksonSyncCodec")
-	static class LastKnownGoodConfiguration {
-
-		/**
-		 * The archive of last-known-good snapshots: lazy, so that its directory is
-		 * created only when a topic enables it; closed, writing what still waits, after
-		 * every topic stopped.
-		 */
-		@Bean
-		@Lazy
-		@ConditionalOnMissingBean(SnapshotArchive.class)
-		FileSnapshotArchive<JsonNode> stateSyncSnapshotArchive(StateSyncProperties properties,
-				ObjectProvider<JsonMapper> jsonMapper) {
-			Path directory = properties.getLastKnownGoodDirectory();
-			try {
-				return new FileSnapshotArchive<>(directory, new JacksonSyncCodec(mapper(jsonMapper), Integer.MAX_VALUE,
-						JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH), JsonNode.class);
-			}
-			catch (IOException ex) {
-				throw new InvalidStateSyncConfigurationException("statesync.last-known-good-directory", directory,
-						"cannot be created or written: " + ex);
-			}
-		}
-
-	}
-
+	// Bean Validation is optional. Its types appear only in this nested class, which is
+	// read only after @ConditionalOnClass found them.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "jakarta.validation.Validator")
 	static class BeanValidationConfiguration {

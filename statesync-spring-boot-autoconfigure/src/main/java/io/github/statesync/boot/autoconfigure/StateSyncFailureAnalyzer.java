@@ -1,6 +1,6 @@
 package io.github.statesync.boot.autoconfigure;
 
-import io.github.statesync.boot.topic.StateSyncStartupException;
+import io.github.statesync.boot.sync.StateSyncStartupException;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -12,7 +12,7 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
  * @author statesync
  * @since 0.1.0
  */
-public final class StateSyncFailureAnalyzer implements FailureAnalyzer {
+final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {

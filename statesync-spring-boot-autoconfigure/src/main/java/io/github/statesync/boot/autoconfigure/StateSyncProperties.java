@@ -3,16 +3,19 @@ package io.github.statesync.boot.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.statesync.boot.ApplyMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -111,6 +114,22 @@ public class StateSyncProperties {
 
 	public void setNodeId(@Nullable String nodeId) {
 		this.nodeId = nodeId;
+	}
+
+	/**
+	 * Return this node's id: {@code statesync.node-id} when set, else
+	 * {@code spring.application.name} (or {@code statesync}) with a random suffix, new at
+	 * every call.
+	 * @param environment the environment that names the application
+	 * @return the node id
+	 */
+	public String determineNodeId(Environment environment) {
+		if (this.nodeId != null && !this.nodeId.isBlank()) {
+			return this.nodeId;
+		}
+		byte[] suffix = new byte[3];
+		ThreadLocalRandom.current().nextBytes(suffix);
+		return environment.getProperty("spring.application.name", "statesync") + "-" + HexFormat.of().formatHex(suffix);
 	}
 
 	public Duration getStartupTimeout() {

@@ -4,18 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.github.statesync.boot.topic.SnapshotSizeObserver;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.engine.InvalidationOutcome;
 import io.github.statesync.core.engine.RefreshOutcome;
-import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncHandle;
-import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncPhase;
-import io.github.statesync.core.protocol.Revision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -42,13 +40,15 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  * Topic tags are bounded: past {@code maxTaggedTopics} distinct topics, further topics
  * share the tag value {@value #OTHER_TOPICS}; with topic tags disabled every meter
- * carries {@code topic=}{@value #ALL_TOPICS}. Meters of a topic are created on its first
- * event and cached.
+ * carries {@code topic=}{@value #ALL_TOPICS}. The meters are fed by
+ * {@link TopicStatistics}, the one listener that counts the engine's events: it hands
+ * each topic's events to that topic's {@link TopicStatistics.Recorder}, which this binder
+ * makes on the topic's first event, with the tag the topic keeps.
  *
  * @author statesync
  * @since 0.1.0
  */
-public final class StateSyncMetrics implements MeterBinder, SyncListener, SnapshotSizeObserver {
+public final class StateSyncMetrics implements MeterBinder {
 
 	/** The tag value of topics past the tagging limit. */
 	public static final String OTHER_TOPICS = "_other";
@@ -58,6 +58,8 @@ public final class StateSyncMetrics implements MeterBinder, SyncListener, Snapsh
 
 	private final SyncedTopicRegistry registry;
 
+	private final TopicStatistics statistics;
+
 	private final Clock clock;
 
 	private final boolean tagTopics;
@@ -66,17 +68,20 @@ public final class StateSyncMetrics implements MeterBinder, SyncListener, Snapsh
 
 	private final Map<String, TopicMeters> meters = new ConcurrentHashMap<>();
 
-	private volatile @Nullable MeterRegistry meterRegistry;
+	private final Set<String> taggedTopics = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create the meters.
 	 * @param registry the topics, whose revisions the gauges read
+	 * @param statistics the counting listener that feeds the meters
 	 * @param clock the clock for the lag
 	 * @param tagTopics whether meters carry the topic name
 	 * @param maxTaggedTopics how many distinct topics get a tag of their own
 	 */
-	public StateSyncMetrics(SyncedTopicRegistry registry, Clock clock, boolean tagTopics, int maxTaggedTopics) {
+	public StateSyncMetrics(SyncedTopicRegistry registry, TopicStatistics statistics, Clock clock, boolean tagTopics,
+			int maxTaggedTopics) {
 		this.registry = registry;
+		this.statistics = statistics;
 		this.clock = clock;
 		this.tagTopics = tagTopics;
 		this.maxTaggedTopics = maxTaggedTopics;
@@ -84,83 +89,19 @@ public final class StateSyncMetrics implements MeterBinder, SyncListener, Snapsh
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.meterRegistry = registry;
+		this.statistics
+			.recordWith((topic) -> this.meters.computeIfAbsent(tagFor(topic), (tag) -> new TopicMeters(registry, tag)));
 	}
 
-	private @Nullable TopicMeters meters(String topic) {
-		MeterRegistry registry = this.meterRegistry;
-		if (registry == null) {
-			return null;
-		}
-		String tag = tagFor(topic);
-		return this.meters.computeIfAbsent(tag, (value) -> new TopicMeters(registry, value));
-	}
-
-	private String tagFor(String topic) {
+	private synchronized String tagFor(String topic) {
 		if (!this.tagTopics) {
 			return ALL_TOPICS;
 		}
-		if (this.meters.containsKey(topic) || this.meters.size() < this.maxTaggedTopics) {
+		if (this.taggedTopics.contains(topic) || this.taggedTopics.size() < this.maxTaggedTopics) {
+			this.taggedTopics.add(topic);
 			return topic;
 		}
 		return OTHER_TOPICS;
-	}
-
-	@Override
-	public void onInvalidation(String topic, InvalidationOutcome outcome) {
-		TopicMeters meters = meters(topic);
-		if (meters != null) {
-			meters.invalidations.get(outcome).increment();
-		}
-	}
-
-	@Override
-	public void onRefresh(String topic, RefreshOutcome outcome, long durationNanos) {
-		TopicMeters meters = meters(topic);
-		if (meters != null) {
-			meters.refreshes.get(outcome).record(durationNanos, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	@Override
-	public void onCoalesced(String topic) {
-		TopicMeters meters = meters(topic);
-		if (meters != null) {
-			meters.coalesced.increment();
-		}
-	}
-
-	@Override
-	public void onRetry(String topic, SyncError error) {
-		TopicMeters meters = meters(topic);
-		if (meters != null) {
-			meters.retries.increment();
-		}
-	}
-
-	@Override
-	public void onApplied(String topic, Revision previous, Revision applied, @Nullable Long eventTimestampMs) {
-		TopicMeters meters = meters(topic);
-		if (meters != null && eventTimestampMs != null) {
-			long lag = Math.max(0, this.clock.millis() - eventTimestampMs);
-			meters.lag.record(Duration.ofMillis(lag));
-		}
-	}
-
-	@Override
-	public void onError(SyncError error) {
-		TopicMeters meters = meters(error.topic());
-		if (meters != null) {
-			meters.errors.get(error.phase()).increment();
-		}
-	}
-
-	@Override
-	public void onSnapshotSize(String topic, int bytes) {
-		TopicMeters meters = meters(topic);
-		if (meters != null) {
-			meters.snapshotSize.record(bytes);
-		}
 	}
 
 	private double revision(String tag) {
@@ -176,7 +117,7 @@ public final class StateSyncMetrics implements MeterBinder, SyncListener, Snapsh
 	/**
 	 * The meters of one topic tag value.
 	 */
-	private final class TopicMeters {
+	private final class TopicMeters implements TopicStatistics.Recorder {
 
 		final Map<InvalidationOutcome, Counter> invalidations = new EnumMap<>(InvalidationOutcome.class);
 
@@ -245,6 +186,46 @@ public final class StateSyncMetrics implements MeterBinder, SyncListener, Snapsh
 					.strongReference(true)
 					.register(registry);
 			}
+		}
+
+		@Override
+		public void invalidation(InvalidationOutcome outcome) {
+			this.invalidations.get(outcome).increment();
+		}
+
+		@Override
+		public void refresh(RefreshOutcome outcome, long durationNanos) {
+			this.refreshes.get(outcome).record(durationNanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void coalesced() {
+			this.coalesced.increment();
+		}
+
+		@Override
+		public void retry() {
+			this.retries.increment();
+		}
+
+		@Override
+		public void error(SyncPhase phase) {
+			this.errors.get(phase).increment();
+		}
+
+		@Override
+		public void applied(@Nullable Long eventTimestampMs) {
+			if (eventTimestampMs != null) {
+				// clocks of different hosts may disagree: a negative lag is recorded as
+				// zero
+				long lag = Math.max(0, StateSyncMetrics.this.clock.millis() - eventTimestampMs);
+				this.lag.record(Duration.ofMillis(lag));
+			}
+		}
+
+		@Override
+		public void snapshotRead(int bytes) {
+			this.snapshotSize.record(bytes);
 		}
 
 		private static String tagValue(Enum<?> value) {

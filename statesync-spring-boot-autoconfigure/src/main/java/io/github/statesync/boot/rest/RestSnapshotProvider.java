@@ -28,7 +28,7 @@ import org.springframework.web.client.RestClient;
  * @author statesync
  * @since 0.1.0
  */
-public final class RestSnapshotProvider implements SnapshotProvider<JsonNode> {
+final class RestSnapshotProvider implements SnapshotProvider<JsonNode> {
 
 	private final RestClient client;
 

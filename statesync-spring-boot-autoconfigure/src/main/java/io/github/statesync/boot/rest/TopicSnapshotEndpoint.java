@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.statesync.boot.SyncedValue;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.protocol.Revision;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,8 +67,7 @@ public final class TopicSnapshotEndpoint {
 				|| !this.registry.topics().contains(topic)) {
 			return notFound("topic '" + topic + "' is not served here");
 		}
-		// one atomic read: the data and the revision it is labelled with must belong
-		// together
+		// One atomic read: the data must belong to the revision it is labelled with.
 		SyncedValue.Snapshot<?> current = this.registry.value(topic).snapshot();
 		Object data = current.value();
 		Revision revision = current.revision();

@@ -1,11 +1,8 @@
 package io.github.statesync.boot.topic;
 
-import java.util.concurrent.Executor;
-
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.SnapshotProvider;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,16 +38,6 @@ public interface StateSyncTransport extends AutoCloseable {
 	 * @return the provider
 	 */
 	SnapshotProvider<JsonNode> provider(TopicSettings settings);
-
-	/**
-	 * Return where fetched snapshots are decoded and applied, if this transport keeps
-	 * them off its I/O threads: handles apply there even a fetch that completed before
-	 * they could wait for it.
-	 * @return the executor, or {@code null} to apply on the thread that completes a fetch
-	 */
-	default @Nullable Executor applyExecutor() {
-		return null;
-	}
 
 	/**
 	 * Return whether invalidations can currently arrive (the subscription is connected).

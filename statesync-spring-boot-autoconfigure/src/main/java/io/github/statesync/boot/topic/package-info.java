@@ -1,8 +1,7 @@
 /**
- * Runtime of the Spring integration: the registry of synced topics, the post-processor
- * that puts {@code @SyncedTopic} beans behind hot-swappable proxies, the
- * validate-then-swap applier and the lifecycle that starts every topic before the web
- * server takes traffic.
+ * What a topic is made of and the contracts an application may replace: its resolved
+ * settings, the transport, the validator of candidate states, and the resolver of
+ * settings.
  */
 @NullMarked
 package io.github.statesync.boot.topic;

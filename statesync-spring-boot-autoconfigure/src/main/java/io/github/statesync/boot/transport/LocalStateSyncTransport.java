@@ -113,10 +113,9 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 			if (expected != null && !expected.equals(currentRevision)) {
 				return new PublishResult(false, currentRevision);
 			}
-			// a topic's first revision is the clock in microseconds, as on Redis, so that
-			// revisions keep increasing across restarts (a last-known-good snapshot on
-			// disk
-			// must not outrank the next run's writes)
+			// A topic's first revision is the clock in microseconds, as on Redis, so
+			// revisions keep increasing across restarts: a last-known-good snapshot
+			// on disk must not outrank the next run's writes.
 			Revision next = (current != null) ? currentRevision.next()
 					: Revision.of(Math.max(1, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
 			written = new SnapshotEnvelope<>(next, tree);

@@ -4,14 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.statesync.boot.topic.SnapshotSizeObserver;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.publish.StatePublisher;
@@ -46,16 +39,12 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	private final Map<Integer, JacksonSyncCodec> codecs = new ConcurrentHashMap<>();
 
-	private final @Nullable SnapshotSizeObserver sizes;
-
 	/** The settings of the topics followed, whose limits the publisher applies too. */
 	private final Map<String, TopicSettings> followed = new ConcurrentHashMap<>();
 
 	private final int defaultPayloadLimit;
 
 	private final int defaultInlineLimit;
-
-	private final ExecutorService applyExecutor;
 
 	/**
 	 * Create the transport and start its pub/sub listener container.
@@ -68,11 +57,10 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	 * @param inlineMaxBytes the default largest data carried inline in invalidations
 	 * @param maxNestingDepth the deepest accepted JSON nesting
 	 * @param publishTimeout how long a publish waits for Redis
-	 * @param sizes told the size of every snapshot read, or {@code null}
 	 */
 	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
 			@Nullable String nodeId, int maxPayloadBytes, int inlineMaxBytes, int maxNestingDepth,
-			Duration publishTimeout, @Nullable SnapshotSizeObserver sizes) {
+			Duration publishTimeout) {
 		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
 			throw new IllegalArgumentException(
 					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
@@ -80,10 +68,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		}
 		this.mapper = mapper;
 		this.maxNestingDepth = maxNestingDepth;
-		this.sizes = sizes;
 		this.defaultPayloadLimit = maxPayloadBytes;
 		this.defaultInlineLimit = inlineMaxBytes;
-		this.applyExecutor = createApplyExecutor();
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
 		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
@@ -94,23 +80,6 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 					TopicSettings settings = this.followed.get(topic);
 					return (settings != null) ? settings.inlineMaxBytes() : this.defaultInlineLimit;
 				});
-	}
-
-	/**
-	 * Snapshots are decoded and applied (binding, validation, application event
-	 * listeners) on two threads of the transport's own rather than on Lettuce's I/O
-	 * thread, which a blocking listener (one that publishes, say) would otherwise stall.
-	 */
-	private static ExecutorService createApplyExecutor() {
-		AtomicInteger count = new AtomicInteger();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(runnable) -> {
-					Thread thread = new Thread(runnable, "statesync-apply-" + count.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
 	}
 
 	private JacksonSyncCodec codec(int maxPayloadBytes) {
@@ -135,15 +104,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 
 	@Override
 	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
-		SnapshotSizeObserver observer = this.sizes;
 		this.followed.put(settings.topic(), settings);
-		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()),
-				(observer != null) ? observer::onSnapshotSize : null, this.applyExecutor);
-	}
-
-	@Override
-	public Executor applyExecutor() {
-		return this.applyExecutor;
+		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()));
 	}
 
 	@Override
@@ -154,7 +116,6 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	@Override
 	public void close() {
 		this.subscriber.close();
-		this.applyExecutor.shutdown();
 	}
 
 }

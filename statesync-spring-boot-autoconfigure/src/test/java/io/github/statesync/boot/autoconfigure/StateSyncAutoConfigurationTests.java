@@ -4,29 +4,41 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.statesync.boot.ApplyMode;
 import io.github.statesync.boot.StateSyncAppliedEvent;
 import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.boot.autoconfigure.TestTopics.Limits;
 import io.github.statesync.boot.autoconfigure.TestTopics.Pair;
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
-import io.github.statesync.boot.topic.EchoingStatePublisher;
-import io.github.statesync.boot.topic.StateSyncLifecycle;
-import io.github.statesync.boot.topic.StateSyncStartupException;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
+import io.github.statesync.boot.rest.RestSnapshotProviders;
+import io.github.statesync.boot.sync.EchoingStatePublisher;
+import io.github.statesync.boot.sync.PublishRejectedException;
+import io.github.statesync.boot.sync.StateSyncLifecycle;
+import io.github.statesync.boot.sync.StateSyncStartupException;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.BeanTopic;
 import io.github.statesync.boot.topic.StateSyncTransport;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.TopicSettings;
+import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
-import io.github.statesync.core.engine.SyncHandle;
-import io.github.statesync.core.engine.SyncPhase;
-import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncError;
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncListener;
+import io.github.statesync.core.engine.SyncOptions;
+import io.github.statesync.core.engine.SyncPhase;
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.redis.RedisSnapshotStore;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -46,6 +58,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class StateSyncAutoConfigurationTests {
@@ -108,6 +121,17 @@ class StateSyncAutoConfigurationTests {
 	void redisTransportIsSkippedWhenStatesyncRedisIsNotOnClasspath() {
 		this.runner.withClassLoader(new FilteredClassLoader(RedisSnapshotStore.class))
 			.run((context) -> assertThat(context).hasSingleBean(LocalStateSyncTransport.class));
+	}
+
+	@Test
+	void runsWithoutSpringWebAndOffersNoRestProvider() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.web"))
+			.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(RestSnapshotProviders.class);
+				assertThat(context.getBean(StateSyncLifecycle.class).isRunning()).isTrue();
+			});
 	}
 
 	@Test
@@ -331,6 +355,80 @@ class StateSyncAutoConfigurationTests {
 	}
 
 	@Test
+	void customizerHasTheLastWordOnFailStartOnError() {
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withBean(StateSyncTopicCustomizer.class, () -> (topic, options) -> options.withFailStartOnError(true))
+			.run((context) -> assertThat(
+					context.getBean(SyncedTopicRegistry.class).handle("settings").options().failStartOnError())
+				.isTrue());
+	}
+
+	@Test
+	void userTopicSettingsResolverReplacesTheDefaultOne() {
+		TopicSettingsResolver custom = new TopicSettingsResolver() {
+
+			@Override
+			public Set<String> configuredTopics() {
+				return Set.of();
+			}
+
+			@Override
+			public TopicSettings resolve(String topic, @Nullable BeanTopic bean) {
+				return new TopicSettings(topic, (bean != null) ? bean.type() : JsonNode.class,
+						SyncOptions.DEFAULTS.withPollInterval(Duration.ofSeconds(7)), false, ApplyMode.PATCH, Set.of(),
+						Set.of(), null, 1024 * 1024, 0, false);
+			}
+
+		};
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withBean("myResolver", TopicSettingsResolver.class, () -> custom)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).getBeans(TopicSettingsResolver.class).containsOnlyKeys("myResolver");
+				assertThat(context.getBean(StateSyncLifecycle.class).isRunning()).isTrue();
+				assertThat(context.getBean(SyncedTopicRegistry.class).handle("settings").options().pollInterval())
+					.isEqualTo(Duration.ofSeconds(7));
+			});
+	}
+
+	@Test
+	void publishOfAnInvalidStateIsRefusedBeforeAnythingIsWritten() {
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class).run((context) -> {
+			StatePublisher publisher = context.getBean(StatePublisher.class);
+			assertThatExceptionOfType(PublishRejectedException.class)
+				.isThrownBy(() -> publisher.publish("settings", Map.of("theme", "", "maxUploadMb", 99999)))
+				.isInstanceOf(PublishException.class)
+				.withMessageContaining("'settings'")
+				.withMessageContaining("maxUploadMb must be less than or equal to 1000")
+				.withMessageContaining("theme must not be blank");
+			assertThatExceptionOfType(PublishRejectedException.class)
+				.isThrownBy(() -> publisher.publishIfCurrent("settings", Revision.ZERO, Map.of("maxUploadMb", "lots")))
+				.withMessageContaining("does not bind to " + Settings.class.getName());
+			SyncHandle<JsonNode> handle = context.getBean(SyncedTopicRegistry.class).handle("settings");
+			assertThat(handle.refresh()).succeedsWithin(Duration.ofSeconds(5));
+			assertThat(handle.hasSnapshot()).isFalse();
+			// PATCH: what the snapshot lacks comes from the current bean, as on readers
+			publisher.publish("settings", Map.of("maxUploadMb", 30));
+			assertThat(context.getBean(Settings.class).getMaxUploadMb()).isEqualTo(30);
+			assertThat(context.getBean(Settings.class).getTheme()).isEqualTo("light");
+		});
+	}
+
+	@Test
+	void publishValidatesOnlyTheKeysReadersSync() {
+		this.runner.withUserConfiguration(TestTopics.PickOmitConfiguration.class).run((context) -> {
+			StatePublisher publisher = context.getBean(StatePublisher.class);
+			// maxUploadMb is omitted: readers never see it, so its value cannot make them
+			// refuse the snapshot
+			publisher.publish("settings", Map.of("theme", "dark", "maxUploadMb", 99999));
+			assertThat(context.getBean(Settings.class).getTheme()).isEqualTo("dark");
+			assertThatExceptionOfType(PublishRejectedException.class)
+				.isThrownBy(() -> publisher.publish("settings", Map.of("theme", "")))
+				.withMessageContaining("theme must not be blank");
+		});
+	}
+
+	@Test
 	void badPropertyValuesFailWithThePropertyToFix() {
 		assertFailsOn("statesync.topics.pricing.url", "statesync.topics.pricing.url=ftp://owner");
 		assertFailsOn("statesync.topics.pricing.url", "statesync.topics.pricing.provider=rest");
@@ -400,8 +498,8 @@ class StateSyncAutoConfigurationTests {
 	}
 
 	private static Revision publishRemotely(AssertableApplicationContext context, String topic, Object data) {
-		// through the transport, not the echoing publisher: the change arrives as an
-		// invalidation
+		// Through the transport, not the echoing publisher, so that the change
+		// arrives as an invalidation.
 		Revision revision = context.getBean(StateSyncTransport.class).publisher().publish(topic, data);
 		SyncHandle<JsonNode> handle = context.getBean(SyncedTopicRegistry.class).handle(topic);
 		await().atMost(Duration.ofSeconds(5))

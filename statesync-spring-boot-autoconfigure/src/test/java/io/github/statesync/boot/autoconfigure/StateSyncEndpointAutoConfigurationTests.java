@@ -1,7 +1,12 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
 import io.github.statesync.boot.actuate.StateSyncHealthIndicator;
+import io.github.statesync.boot.autoconfigure.endpoint.StateSyncEndpointAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.health.StateSyncHealthContributorAutoConfiguration;
 import io.github.statesync.core.engine.SyncHandle;
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +17,13 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class StateSyncEndpointAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(StateSyncAutoConfiguration.class, StateSyncEndpointAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(StateSyncAutoConfiguration.class,
+				StateSyncEndpointAutoConfiguration.class, StateSyncHealthContributorAutoConfiguration.class))
 		.withUserConfiguration(TestTopics.SettingsConfiguration.class)
 		.withPropertyValues("management.endpoints.web.exposure.include=statesync");
 
@@ -64,13 +70,36 @@ class StateSyncEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void topicThatNeverAppliedSaysItRunsOnDefaultsWithItsLastError() {
+		this.runner.run((context) -> {
+			StateSyncHealthIndicator indicator = context.getBean(StateSyncHealthIndicator.class);
+			Map<String, Object> settings = (Map<String, Object>) ((Map<String, Object>) indicator.health(true)
+				.getDetails()
+				.get("topics")).get("settings");
+			assertThat(settings).containsEntry("snapshot", false);
+			assertThat((String) settings.get("reason")).contains("defaults").contains("no snapshot");
+			context.getBean(io.github.statesync.boot.topic.StateSyncTransport.class)
+				.publisher()
+				.publish("settings", Map.of("maxUploadMb", "lots"));
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				Map<String, Object> topic = (Map<String, Object>) ((Map<String, Object>) indicator.health(true)
+					.getDetails()
+					.get("topics")).get("settings");
+				assertThat(topic).containsEntry("snapshot", false);
+				assertThat(String.valueOf(topic.get("lastError"))).contains("does not bind");
+			});
+		});
+	}
+
+	@Test
 	void requiredTopicThatStoppedTakesHealthDown() {
 		this.runner.run((context) -> {
 			context.getBean(io.github.statesync.core.publish.StatePublisher.class)
 				.publish("settings", java.util.Map.of("theme", "dark"));
 			StateSyncHealthIndicator indicator = context.getBean(StateSyncHealthIndicator.class);
 			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
-			SyncHandle<?> handle = context.getBean(io.github.statesync.boot.topic.SyncedTopicRegistry.class)
+			SyncHandle<?> handle = context.getBean(io.github.statesync.boot.sync.SyncedTopicRegistry.class)
 				.handle("settings");
 			handle.stop();
 			// not required: a stopped topic shows, but does not take the application down

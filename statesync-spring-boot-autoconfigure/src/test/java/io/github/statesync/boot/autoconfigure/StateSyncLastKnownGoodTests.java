@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncListener;

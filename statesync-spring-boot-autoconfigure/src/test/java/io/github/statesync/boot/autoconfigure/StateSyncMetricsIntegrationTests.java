@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
+import io.github.statesync.boot.autoconfigure.metrics.StateSyncMetricsAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
 import io.github.statesync.boot.metrics.StateSyncMetrics;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.redis.RedisTopicKeys;

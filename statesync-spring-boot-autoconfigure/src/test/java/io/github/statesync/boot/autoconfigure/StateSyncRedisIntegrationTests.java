@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
-import io.github.statesync.boot.topic.SnapshotSizeObserver;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
+import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
@@ -85,8 +87,15 @@ class StateSyncRedisIntegrationTests {
 		}
 
 		@Bean
-		SnapshotSizeObserver countingSizeObserver(AtomicInteger snapshotReads) {
-			return (topic, bytes) -> snapshotReads.incrementAndGet();
+		SyncListener countingReadsListener(AtomicInteger snapshotReads) {
+			return new SyncListener() {
+
+				@Override
+				public void onSnapshotRead(String topic, Revision revision, int bytes) {
+					snapshotReads.incrementAndGet();
+				}
+
+			};
 		}
 
 	}
@@ -124,8 +133,8 @@ class StateSyncRedisIntegrationTests {
 				await().atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(b.getBean(SyncedTopicRegistry.class).handle("big").localRevision())
 						.isEqualTo(big));
-				// data just under 1 MB: with its envelope over the default limit no
-				// reader would accept it
+				// Data just under 1 MB: with its envelope it is over the default limit,
+				// so no reader would accept it.
 				String almostOneMegabyte = "x".repeat(1024 * 1024 - 30);
 				assertThatIllegalArgumentException()
 					.isThrownBy(() -> publisher.publish("settings", Map.of("theme", almostOneMegabyte)))

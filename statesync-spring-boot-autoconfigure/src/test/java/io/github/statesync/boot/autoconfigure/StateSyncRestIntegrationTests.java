@@ -4,11 +4,16 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.autoconfigure.metrics.StateSyncMetricsAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.test.redis.RedisServerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +25,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -68,22 +74,30 @@ class StateSyncRestIntegrationTests {
 
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-						JacksonAutoConfiguration.class, StateSyncAutoConfiguration.class,
-						StateSyncRedisAutoConfiguration.class, StateSyncRestAutoConfiguration.class))
+						JacksonAutoConfiguration.class, MetricsAutoConfiguration.class,
+						StateSyncAutoConfiguration.class, StateSyncRedisAutoConfiguration.class,
+						StateSyncRestAutoConfiguration.class, StateSyncMetricsAutoConfiguration.class))
 				.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+				.withBean(SimpleMeterRegistry.class)
 				.withPropertyValues("spring.data.redis.port=" + redis.server().port(),
 						"statesync.topics.settings.url=http://localhost:" + port,
 						"statesync.topics.settings.required=true")
 				.run((fetcher) -> {
 					Settings settings = fetcher.getBean(Settings.class);
 					assertThat(settings.getTheme()).as("first snapshot over HTTP").isEqualTo("dark");
+					// snapshots read over HTTP are measured like those read from the
+					// store
+					assertThat(fetcher.getBean(MeterRegistry.class)
+						.get("statesync.snapshot.size")
+						.tags("topic", "settings")
+						.summary()
+						.max()).isGreaterThan(20);
 					Revision next = owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "blue"));
 					await().atMost(Duration.ofSeconds(10))
 						.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("blue"));
 					SyncHandle<JsonNode> handle = fetcher.getBean(SyncedTopicRegistry.class).handle("settings");
 					assertThat(handle.localRevision()).isEqualTo(next);
-					// nothing changed: the owner answers 304 and the refresh applies
-					// nothing
+					// nothing changed: the owner answers 304, nothing is applied
 					handle.refresh().join();
 					assertThat(handle.localRevision()).isEqualTo(next);
 				});

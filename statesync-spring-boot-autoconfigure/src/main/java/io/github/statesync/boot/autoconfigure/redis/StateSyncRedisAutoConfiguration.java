@@ -1,6 +1,8 @@
-package io.github.statesync.boot.autoconfigure;
+package io.github.statesync.boot.autoconfigure.redis;
 
-import io.github.statesync.boot.topic.SnapshotSizeObserver;
+import io.github.statesync.boot.autoconfigure.InvalidStateSyncConfigurationException;
+import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.jackson.JacksonSyncCodec;
@@ -43,8 +45,7 @@ public final class StateSyncRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(StateSyncTransport.class)
 	RedisStateSyncTransport redisStateSyncTransport(RedisConnectionFactory connectionFactory,
-			StateSyncProperties properties, ObjectProvider<JsonMapper> jsonMapper, Environment environment,
-			ObjectProvider<SnapshotSizeObserver> sizeObservers) {
+			StateSyncProperties properties, ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
 		StateSyncProperties.Redis redis = properties.getRedis();
 		RedisTopicKeys keys;
 		try {
@@ -57,9 +58,10 @@ public final class StateSyncRedisAutoConfiguration {
 		int maxPayload = bytes(properties.getDefaults().getMaxPayloadSize(),
 				JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES);
 		int inlineMax = bytes(properties.getDefaults().getInlineMaxSize(), 0);
-		return new RedisStateSyncTransport(connectionFactory, StateSyncAutoConfiguration.mapper(jsonMapper), keys,
-				StateSyncAutoConfiguration.nodeId(properties, environment), maxPayload, inlineMax,
-				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(), sizeObservers.getIfUnique());
+		return new RedisStateSyncTransport(connectionFactory,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), keys,
+				properties.determineNodeId(environment), maxPayload, inlineMax,
+				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout());
 	}
 
 	private static int bytes(@Nullable DataSize size, int otherwise) {

@@ -1,9 +1,13 @@
-package io.github.statesync.boot.autoconfigure;
+package io.github.statesync.boot.autoconfigure.metrics;
 
 import java.time.Clock;
 
+import io.github.statesync.boot.autoconfigure.InvalidStateSyncConfigurationException;
+import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties;
 import io.github.statesync.boot.metrics.StateSyncMetrics;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,20 +28,22 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = StateSyncAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@ConditionalOnClass({ MeterRegistry.class, StateSyncMetrics.class })
-@ConditionalOnBean({ MeterRegistry.class, SyncedTopicRegistry.class })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, SyncedTopicRegistry.class, TopicStatistics.class })
 @ConditionalOnBooleanProperty(name = "statesync.metrics.enabled", matchIfMissing = true)
 public final class StateSyncMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StateSyncMetrics stateSyncMetrics(SyncedTopicRegistry registry, StateSyncProperties properties) {
+	StateSyncMetrics stateSyncMetrics(SyncedTopicRegistry registry, TopicStatistics statistics,
+			StateSyncProperties properties) {
 		StateSyncProperties.Metrics metrics = properties.getMetrics();
 		if (metrics.getMaxTaggedTopics() < 1) {
 			throw new InvalidStateSyncConfigurationException("statesync.metrics.max-tagged-topics",
 					metrics.getMaxTaggedTopics(), "must be at least 1; set statesync.metrics.topic-tag=false instead");
 		}
-		return new StateSyncMetrics(registry, Clock.systemUTC(), metrics.isTopicTag(), metrics.getMaxTaggedTopics());
+		return new StateSyncMetrics(registry, statistics, Clock.systemUTC(), metrics.isTopicTag(),
+				metrics.getMaxTaggedTopics());
 	}
 
 }

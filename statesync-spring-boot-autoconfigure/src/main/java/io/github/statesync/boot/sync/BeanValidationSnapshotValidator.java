@@ -1,9 +1,11 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.statesync.boot.topic.SnapshotRejectedException;
+import io.github.statesync.boot.topic.SnapshotValidator;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 

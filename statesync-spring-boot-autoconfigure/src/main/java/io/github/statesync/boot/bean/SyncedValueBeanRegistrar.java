@@ -1,10 +1,11 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.bean;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.statesync.boot.SyncedTopic;
 import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -17,8 +18,8 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
@@ -64,8 +65,7 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 			if (definition instanceof AnnotatedBeanDefinition annotated) {
 				MethodMetadata factoryMethod = annotated.getFactoryMethodMetadata();
 				if (factoryMethod != null) {
-					// as in SyncedTopicBeanPostProcessor: the method's annotation wins
-					// over the class's
+					// the method's annotation wins, as in SyncedTopicBeanPostProcessor
 					annotation = factoryMethod.getAnnotations().get(SyncedTopic.class);
 					typeName = factoryMethod.getReturnTypeName();
 					if (!annotation.isPresent()) {
@@ -92,7 +92,7 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 			if (annotation.isPresent() && typeName != null) {
 				// a lazy bean would never be created, so its topic would never sync
 				definition.setLazyInit(false);
-				topics.put(BeanTopic.topicName(annotation, beanName),
+				topics.put(SyncedTopicAnnotations.topicName(annotation, beanName),
 						ClassUtils.resolveClassName(typeName, classLoader));
 			}
 		}

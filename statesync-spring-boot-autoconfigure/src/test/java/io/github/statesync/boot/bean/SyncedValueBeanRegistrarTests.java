@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.bean;
 
 import java.util.Map;
 

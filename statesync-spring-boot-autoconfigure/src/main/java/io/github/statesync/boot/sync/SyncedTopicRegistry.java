@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.util.Collection;
 import java.util.List;
@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.boot.topic.BeanTopic;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.engine.SyncHandle;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.aop.target.HotSwappableTargetSource;
 
 /**
  * Every topic this application follows: its current value, the bean it came from and,
@@ -27,12 +32,18 @@ public final class SyncedTopicRegistry {
 
 	private final Map<String, TopicSettings> settings = new ConcurrentHashMap<>();
 
+	private final Map<String, TopicApplier> appliers = new ConcurrentHashMap<>();
+
 	/**
 	 * Return the value of a topic, creating it empty on first use.
 	 * @param topic the topic
 	 * @return the value
 	 */
-	public TopicValue<?> value(String topic) {
+	public SyncedValue<?> value(String topic) {
+		return topicValue(topic);
+	}
+
+	TopicValue<?> topicValue(String topic) {
 		return this.values.computeIfAbsent(topic, TopicValue::new);
 	}
 
@@ -78,12 +89,23 @@ public final class SyncedTopicRegistry {
 		return Set.copyOf(this.values.keySet());
 	}
 
-	void registerBean(BeanTopic bean) {
+	/**
+	 * Register a {@code @SyncedTopic} bean: its initial state becomes the topic's
+	 * defaults (or, for a later instance of the bean, follows the current snapshot).
+	 * @param bean the bean's topic as declared
+	 * @param instance the bean instance, its initial state
+	 * @param targetSource the target source behind the bean's proxy, or {@code null} if
+	 * the bean cannot be proxied
+	 * @throws IllegalStateException if another bean declared the same topic
+	 */
+	@SuppressWarnings("unchecked")
+	public void registerBean(BeanTopic bean, Object instance, @Nullable HotSwappableTargetSource targetSource) {
 		BeanTopic existing = this.beans.putIfAbsent(bean.topic(), bean);
 		if (existing != null && !existing.beanName().equals(bean.beanName())) {
 			throw new IllegalStateException("Topic '" + bean.topic() + "' is declared by two @SyncedTopic beans, '"
 					+ existing.beanName() + "' and '" + bean.beanName() + "'; a topic can sync into one bean only");
 		}
+		((TopicValue<Object>) topicValue(bean.topic())).initialize(instance, targetSource);
 	}
 
 	/**
@@ -116,9 +138,19 @@ public final class SyncedTopicRegistry {
 				: "store";
 	}
 
-	void registerHandle(SyncHandle<JsonNode> handle, TopicSettings topicSettings) {
+	void registerHandle(SyncHandle<JsonNode> handle, TopicSettings topicSettings, TopicApplier applier) {
 		this.settings.put(handle.topic(), topicSettings);
+		this.appliers.put(handle.topic(), applier);
 		this.handles.put(handle.topic(), handle);
+	}
+
+	/**
+	 * Return the applier of a started topic, whose rules a publish must pass.
+	 * @param topic the topic
+	 * @return the applier, or {@code null} if the topic is unknown or not started
+	 */
+	@Nullable TopicApplier applier(String topic) {
+		return this.appliers.get(topic);
 	}
 
 	void removeHandle(SyncHandle<JsonNode> handle) {

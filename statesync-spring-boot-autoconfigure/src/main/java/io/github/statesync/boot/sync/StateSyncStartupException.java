@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.core.protocol.Revision;
@@ -12,9 +12,8 @@ import org.springframework.aop.target.HotSwappableTargetSource;
  *
  * @param <T> the type of the state
  * @author statesync
- * @since 0.1.0
  */
-public final class TopicValue<T> implements SyncedValue<T> {
+final class TopicValue<T> implements SyncedValue<T> {
 
 	private final String topic;
 
@@ -55,8 +54,8 @@ public final class TopicValue<T> implements SyncedValue<T> {
 	synchronized void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
 		Snapshot<T> current = this.state;
 		if (this.defaults != null && !current.revision().equals(Revision.ZERO) && current.value() != null) {
-			// a later instance of the bean (lazy, refreshed): it follows the current
-			// snapshot, never resets it
+			// A later instance of the bean (lazy, refreshed) follows the current
+			// snapshot; it never resets it.
 			if (targetSource != null) {
 				targetSource.swap(current.value());
 			}

@@ -1,10 +1,13 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.github.statesync.boot.ApplyMode;
 import io.github.statesync.boot.StateSyncAppliedEvent;
+import io.github.statesync.boot.topic.SnapshotRejectedException;
+import io.github.statesync.boot.topic.SnapshotValidator;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotApplier;
@@ -58,10 +61,7 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 	public void apply(SnapshotEnvelope<JsonNode> snapshot) {
 		Object previous = this.value.get();
 		Revision previousRevision = this.value.revision();
-		Object candidate = bind(snapshot.data(), previous);
-		if (this.validator != null) {
-			this.validator.validate(this.settings.topic(), candidate);
-		}
+		Object candidate = candidate(snapshot.data(), previous);
 		this.value.swap(snapshot.revision(), candidate);
 		try {
 			this.events.publishEvent(new StateSyncAppliedEvent(this, this.settings.topic(), previousRevision,
@@ -72,6 +72,25 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 			logger.warn("A listener of StateSyncAppliedEvent for topic '{}' failed: {}", this.settings.topic(),
 					ex.toString());
 		}
+	}
+
+	/**
+	 * Check data as every reader would before applying it: bound to the topic's type
+	 * (merged into the current state as the apply mode, picked and omitted keys say) and
+	 * validated. The writer calls this before anything reaches the transport.
+	 * @param data the snapshot data
+	 * @throws SnapshotRejectedException if readers would refuse the data
+	 */
+	void check(JsonNode data) {
+		candidate(data, this.value.get());
+	}
+
+	private Object candidate(JsonNode data, @Nullable Object current) {
+		Object candidate = bind(data, current);
+		if (this.validator != null) {
+			this.validator.validate(this.settings.topic(), candidate);
+		}
+		return candidate;
 	}
 
 	private Object bind(JsonNode data, @Nullable Object current) {

@@ -1,4 +1,4 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.sync;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,13 +9,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.statesync.boot.topic.SnapshotValidator;
+import io.github.statesync.boot.topic.StateSyncTransport;
+import io.github.statesync.boot.topic.TopicSettings;
+import io.github.statesync.boot.topic.TopicSettingsResolver;
+import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
@@ -49,8 +54,6 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private static final Logger logger = LoggerFactory.getLogger(StateSyncLifecycle.class);
-
-	private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
 
 	private final SyncedTopicRegistry registry;
 
@@ -135,8 +138,10 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		}
 		Map<SyncHandle<JsonNode>, CompletableFuture<Void>> starts = new LinkedHashMap<>();
 		for (TopicSettings topic : settings.values()) {
-			SyncHandle<JsonNode> handle = createHandle(topic, lastKnownGood);
-			this.registry.registerHandle(handle, topic);
+			TopicApplier applier = new TopicApplier(topic, this.registry.topicValue(topic.topic()),
+					this.registry.beanTopic(topic.topic()) != null, this.mapper, this.validator, this.events);
+			SyncHandle<JsonNode> handle = createHandle(topic, applier, lastKnownGood);
+			this.registry.registerHandle(handle, topic, applier);
 			starts.put(handle, handle.start());
 		}
 		awaitQuietly(starts.values());
@@ -160,8 +165,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		}
 		starts.forEach((handle, start) -> {
 			if (start.isCompletedExceptionally() || handle.state() == SyncHandle.State.NEW) {
-				// not required (else start-up failed above): keep trying, it must not
-				// stay unsubscribed
+				// Not required, or start-up would have failed above. Keep trying:
+				// the topic must not stay unsubscribed.
 				restartLater(handle, 1);
 			}
 		});
@@ -172,7 +177,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 	}
 
 	private void restartLater(SyncHandle<JsonNode> handle, int attempt) {
-		Duration delay = Duration.ofMillis(Math.min(MAX_RESTART_DELAY.toMillis(), 500L << Math.min(attempt, 10)));
+		Duration delay = RetryPolicy.RECOVERY.delay(attempt, ThreadLocalRandom.current());
 		this.scheduler.schedule(() -> {
 			if (!this.running.get() || handle.state() != SyncHandle.State.NEW) {
 				return;
@@ -192,13 +197,12 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		SnapshotArchive<JsonNode> archive = this.archive.get();
 		if (archive == null) {
 			throw new IllegalStateException("Topics keep their last-known-good snapshot but no unique "
-					+ "SnapshotArchive<JsonNode> bean is available: add statesync-redis (its JSON codec writes the "
-					+ "files), or define one archive bean");
+					+ "SnapshotArchive<JsonNode> bean is available: define exactly one archive bean");
 		}
 		return archive;
 	}
 
-	private SyncHandle<JsonNode> createHandle(TopicSettings settings,
+	private SyncHandle<JsonNode> createHandle(TopicSettings settings, TopicApplier applier,
 			@Nullable SnapshotArchive<JsonNode> lastKnownGood) {
 		SnapshotProvider<JsonNode> provider;
 		if (settings.restUrl() != null) {
@@ -211,17 +215,12 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		else {
 			provider = this.transport.provider(settings);
 		}
-		TopicApplier applier = new TopicApplier(settings, this.registry.value(settings.topic()),
-				this.registry.beanTopic(settings.topic()) != null, this.mapper, this.validator, this.events);
+		provider = SnapshotReadReporter.of(provider, this.listeners);
 		SyncHandle.Builder<JsonNode> builder = SyncHandle
 			.builder(settings.topic(), this.transport.subscriber(), provider, applier)
-			.options(settings.options().withFailStartOnError(settings.required()))
+			.options(settings.options())
 			.scheduler(this.scheduler);
 		this.listeners.forEach(builder::listener);
-		Executor applyExecutor = this.transport.applyExecutor();
-		if (applyExecutor != null) {
-			builder.applyExecutor(applyExecutor);
-		}
 		if (settings.lastKnownGood() && lastKnownGood != null) {
 			builder.archive(lastKnownGood);
 		}

@@ -1,8 +1,10 @@
-package io.github.statesync.boot.topic;
+package io.github.statesync.boot.bean;
 
 import java.lang.reflect.Modifier;
 
 import io.github.statesync.boot.SyncedTopic;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.BeanTopic;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,48 +59,27 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 			return bean;
 		}
 		Class<?> type = ClassUtils.getUserClass(bean);
-		BeanTopic topic = BeanTopic.of(annotation, beanName, type);
+		BeanTopic topic = SyncedTopicAnnotations.beanTopic(annotation, beanName, type);
 		SyncedTopicRegistry registry = registry();
-		registry.registerBean(topic);
-		@SuppressWarnings("unchecked")
-		TopicValue<Object> value = (TopicValue<Object>) registry.value(topic.topic());
 		if (AopUtils.isAopProxy(bean) || Modifier.isFinal(type.getModifiers())) {
 			logger.info(
 					"Bean '{}' of type {} cannot be updated in place for topic '{}' (final, a record, or "
 							+ "already proxied): inject SyncedValue<{}> to read its snapshots",
 					beanName, type.getName(), topic.topic(), type.getSimpleName());
-			value.initialize(bean, null);
+			registry.registerBean(topic, bean, null);
 			return bean;
 		}
 		HotSwappableTargetSource targetSource = new HotSwappableTargetSource(bean);
-		value.initialize(bean, targetSource);
+		registry.registerBean(topic, bean, targetSource);
 		ProxyFactory proxyFactory = new ProxyFactory();
 		proxyFactory.setTargetSource(targetSource);
 		proxyFactory.setProxyTargetClass(true);
 		return proxyFactory.getProxy(type.getClassLoader());
 	}
 
-	private static void warnAboutInjection(Class<?> type, String beanName) {
-		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
-			for (java.lang.reflect.Field field : current.getDeclaredFields()) {
-				for (java.lang.annotation.Annotation annotation : field.getAnnotations()) {
-					String name = annotation.annotationType().getName();
-					if (name.endsWith(".Autowired") || name.endsWith(".Value") || name.endsWith(".Inject")) {
-						logger.warn(
-								"Field '{}' of @SyncedTopic bean '{}' is injected by Spring, but every snapshot "
-										+ "is a new object bound from JSON: keep collaborators out of synced beans",
-								field.getName(), beanName);
-						return;
-					}
-				}
-			}
-		}
-	}
-
 	private SyncedTopicRegistry registry() {
-		// looked up on first use, not injected: a post-processor's dependencies would be
-		// created
-		// too early to be post-processed themselves
+		// Looked up on first use rather than injected: whatever a post-processor
+		// depends on is created too early to be post-processed itself.
 		if (this.registry == null) {
 			this.registry = this.beanFactory.getBean(SyncedTopicRegistry.class);
 		}
@@ -106,8 +87,7 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 	}
 
 	private MergedAnnotation<SyncedTopic> findAnnotation(Object bean, String beanName) {
-		// the @Bean method's annotation is the more specific one, so it wins over the
-		// class's
+		// The @Bean method's annotation is the more specific one: it wins.
 		if (this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
 				&& this.beanFactory.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition definition
 				&& definition.getResolvedFactoryMethod() != null) {

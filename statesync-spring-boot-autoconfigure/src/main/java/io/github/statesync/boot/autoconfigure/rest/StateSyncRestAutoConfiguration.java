@@ -1,0 +1,84 @@
+package io.github.statesync.boot.autoconfigure.rest;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.github.statesync.boot.autoconfigure.InvalidStateSyncConfigurationException;
+import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties;
+import io.github.statesync.boot.rest.RestSnapshotProviders;
+import io.github.statesync.boot.rest.TopicSnapshotEndpoint;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Auto-configuration of snapshots over HTTP: the provider for topics with
+ * {@code statesync.topics.<topic>.provider=rest}, and, with
+ * {@code statesync.rest.enabled=true} in a servlet web application, the endpoint serving
+ * this node's topics.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = StateSyncAutoConfiguration.class,
+		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "statesync.enabled", matchIfMissing = true)
+@ConditionalOnClass(RestClient.class)
+@EnableConfigurationProperties(StateSyncProperties.class)
+public final class StateSyncRestAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RestSnapshotProviders stateSyncRestProviders(ObjectProvider<RestClient.Builder> builder,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new RestSnapshotProviders(builder.getIfAvailable(RestClient::builder),
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(RouterFunction.class)
+	@ConditionalOnBooleanProperty("statesync.rest.enabled")
+	static class EndpointConfiguration {
+
+		@Bean
+		SmartInitializingSingleton stateSyncServedTopicsCheck(SyncedTopicRegistry registry,
+				StateSyncProperties properties) {
+			return () -> {
+				Set<String> known = new TreeSet<>(registry.topics());
+				known.addAll(properties.getTopics().keySet());
+				for (String served : properties.getRest().getTopics()) {
+					if (!known.contains(served)) {
+						throw new InvalidStateSyncConfigurationException("statesync.rest.topics", served,
+								"not a topic this application follows (no @SyncedTopic bean and no statesync.topics."
+										+ served + ".*); known topics: " + known);
+					}
+				}
+			};
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> stateSyncTopicRoutes(SyncedTopicRegistry registry,
+				ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
+			return new TopicSnapshotEndpoint(registry, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+					properties.getRest().getTopics())
+				.routes();
+		}
+
+	}
+
+}

@@ -1,0 +1,278 @@
+package io.github.statesync.boot.statistics;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+import io.github.statesync.core.engine.InvalidationOutcome;
+import io.github.statesync.core.engine.RefreshOutcome;
+import io.github.statesync.core.engine.SyncError;
+import io.github.statesync.core.engine.SyncListener;
+import io.github.statesync.core.engine.SyncPhase;
+import io.github.statesync.core.protocol.Revision;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one listener that counts what the engine reports, per topic: the Actuator endpoint
+ * and the health contributor read these counts (memory only, never the network), and the
+ * Micrometer meters are fed from here too, through a {@link Recorder} per topic, so every
+ * event is received, looked up and dispatched in one place. Always on, Micrometer or not.
+ *
+ * @author statesync
+ * @since 0.1.0
+ */
+public final class TopicStatistics implements SyncListener {
+
+	private static final Recorder NO_RECORDER = new Recorder() {
+	};
+
+	private final Clock clock;
+
+	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+
+	private volatile Function<String, Recorder> recorders = (topic) -> NO_RECORDER;
+
+	/**
+	 * Create statistics.
+	 * @param clock the clock for the times of applies and errors
+	 */
+	public TopicStatistics(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Return the statistics of a topic.
+	 * @param topic the topic
+	 * @return its statistics, empty if nothing happened yet
+	 */
+	public Topic topic(String topic) {
+		return this.topics.computeIfAbsent(topic, (name) -> new Topic(this.recorders.apply(name)));
+	}
+
+	/**
+	 * Feed every topic's events, from now on, to a recorder too: the recorders of topics
+	 * already known are made at once, the others on their first event.
+	 * @param recorders makes the recorder of a topic, once per topic
+	 */
+	public void recordWith(Function<String, Recorder> recorders) {
+		this.recorders = recorders;
+		this.topics.forEach((name, topic) -> topic.recorder = recorders.apply(name));
+	}
+
+	@Override
+	public void onInvalidation(String topic, InvalidationOutcome outcome) {
+		Topic stats = topic(topic);
+		stats.invalidations.get(outcome).increment();
+		stats.recorder.invalidation(outcome);
+	}
+
+	@Override
+	public void onRefresh(String topic, RefreshOutcome outcome, long durationNanos) {
+		Topic stats = topic(topic);
+		stats.refreshes.get(outcome).increment();
+		stats.recorder.refresh(outcome, durationNanos);
+	}
+
+	@Override
+	public void onCoalesced(String topic) {
+		Topic stats = topic(topic);
+		stats.coalesced.increment();
+		stats.recorder.coalesced();
+	}
+
+	@Override
+	public void onRetry(String topic, SyncError error) {
+		Topic stats = topic(topic);
+		stats.retries.increment();
+		stats.recorder.retry();
+	}
+
+	@Override
+	public void onApplied(String topic, Revision previous, Revision applied, @Nullable Long eventTimestampMs) {
+		Topic stats = topic(topic);
+		stats.lastApplied = this.clock.instant();
+		stats.recorder.applied(eventTimestampMs);
+	}
+
+	@Override
+	public void onSnapshotRead(String topic, Revision revision, int bytes) {
+		topic(topic).recorder.snapshotRead(bytes);
+	}
+
+	@Override
+	public void onError(SyncError error) {
+		Topic topic = topic(error.topic());
+		topic.errors.get(error.phase()).increment();
+		topic.lastError = new LastError(error.phase(), error.cause().getClass().getSimpleName(),
+				String.valueOf(error.cause().getMessage()), this.clock.instant());
+		topic.recorder.error(error.phase());
+	}
+
+	/**
+	 * Told the events of one topic after they were counted, with what counts cannot hold:
+	 * durations, the lag and snapshot sizes. Called on engine threads; must be fast and
+	 * must not throw.
+	 */
+	public interface Recorder {
+
+		/**
+		 * An invalidation was handled.
+		 * @param outcome what was done with it
+		 */
+		default void invalidation(InvalidationOutcome outcome) {
+		}
+
+		/**
+		 * A refresh ended.
+		 * @param outcome how it ended
+		 * @param durationNanos how long it took
+		 */
+		default void refresh(RefreshOutcome outcome, long durationNanos) {
+		}
+
+		/**
+		 * A refresh request was absorbed by another refresh.
+		 */
+		default void coalesced() {
+		}
+
+		/**
+		 * A fetch is retried.
+		 */
+		default void retry() {
+		}
+
+		/**
+		 * An error happened.
+		 * @param phase where
+		 */
+		default void error(SyncPhase phase) {
+		}
+
+		/**
+		 * A snapshot was applied.
+		 * @param eventTimestampMs the writer's timestamp of the announcing event, if any
+		 */
+		default void applied(@Nullable Long eventTimestampMs) {
+		}
+
+		/**
+		 * A snapshot was read.
+		 * @param bytes its size as read
+		 */
+		default void snapshotRead(int bytes) {
+		}
+
+	}
+
+	/**
+	 * What happened to one topic.
+	 */
+	public static final class Topic {
+
+		private final Map<InvalidationOutcome, LongAdder> invalidations = adders(InvalidationOutcome.class);
+
+		private final Map<RefreshOutcome, LongAdder> refreshes = adders(RefreshOutcome.class);
+
+		private final Map<SyncPhase, LongAdder> errors = adders(SyncPhase.class);
+
+		private final LongAdder coalesced = new LongAdder();
+
+		private final LongAdder retries = new LongAdder();
+
+		private volatile @Nullable Instant lastApplied;
+
+		private volatile @Nullable LastError lastError;
+
+		private volatile Recorder recorder;
+
+		Topic(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		private static <E extends Enum<E>> Map<E, LongAdder> adders(Class<E> type) {
+			Map<E, LongAdder> adders = new EnumMap<>(type);
+			for (E constant : type.getEnumConstants()) {
+				adders.put(constant, new LongAdder());
+			}
+			return adders;
+		}
+
+		/**
+		 * Return how many invalidations ended with an outcome.
+		 * @param outcome the outcome
+		 * @return the count
+		 */
+		public long invalidations(InvalidationOutcome outcome) {
+			return this.invalidations.get(outcome).sum();
+		}
+
+		/**
+		 * Return how many refreshes ended with an outcome.
+		 * @param outcome the outcome
+		 * @return the count
+		 */
+		public long refreshes(RefreshOutcome outcome) {
+			return this.refreshes.get(outcome).sum();
+		}
+
+		/**
+		 * Return how many errors happened in a phase.
+		 * @param phase the phase
+		 * @return the count
+		 */
+		public long errors(SyncPhase phase) {
+			return this.errors.get(phase).sum();
+		}
+
+		/**
+		 * Return how many refresh requests were absorbed by another refresh.
+		 * @return the count
+		 */
+		public long coalesced() {
+			return this.coalesced.sum();
+		}
+
+		/**
+		 * Return how many fetches were retried.
+		 * @return the count
+		 */
+		public long retries() {
+			return this.retries.sum();
+		}
+
+		/**
+		 * Return when the last snapshot was applied.
+		 * @return the time, or {@code null} if none was
+		 */
+		public @Nullable Instant lastApplied() {
+			return this.lastApplied;
+		}
+
+		/**
+		 * Return the last error.
+		 * @return the error, or {@code null} if none happened
+		 */
+		public @Nullable LastError lastError() {
+			return this.lastError;
+		}
+
+	}
+
+	/**
+	 * The last error of a topic.
+	 *
+	 * @param phase where it happened
+	 * @param exception the exception's simple class name
+	 * @param message its message
+	 * @param time when it happened
+	 */
+	public record LastError(SyncPhase phase, String exception, String message, Instant time) {
+
+	}
+
+}

@@ -1,0 +1,58 @@
+package io.github.statesync.boot.autoconfigure;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.io.ClassPathResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration metadata the build generates, as IDEs show it.
+ */
+class ConfigurationMetadataTests {
+
+	/**
+	 * Settings that are off when unset (no debounce, no throttle, no polling, no URL, a
+	 * JSON tree): no value stands for their default.
+	 */
+	private static final Set<String> OFF_WHEN_UNSET = Set.of("statesync.defaults.debounce",
+			"statesync.defaults.throttle", "statesync.defaults.poll-interval", "statesync.defaults.url",
+			"statesync.defaults.type");
+
+	@Test
+	void everyDefaultsPropertyHasItsDefaultValueAndTheHealthSwitchIsDescribed() throws Exception {
+		JsonNode metadata;
+		try (InputStream in = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+			metadata = JsonMapper.builder().build().readTree(in);
+		}
+		List<String> withoutDefault = new ArrayList<>();
+		List<String> defaults = new ArrayList<>();
+		JsonNode health = null;
+		for (JsonNode property : metadata.get("properties")) {
+			String name = property.get("name").asString();
+			if (name.startsWith("statesync.defaults.")) {
+				defaults.add(name);
+				if (!property.has("defaultValue") && !OFF_WHEN_UNSET.contains(name)) {
+					withoutDefault.add(name);
+				}
+			}
+			if (name.equals("management.health.statesync.enabled")) {
+				health = property;
+			}
+		}
+		assertThat(defaults).contains("statesync.defaults.fetch-timeout", "statesync.defaults.retry.max-attempts");
+		assertThat(withoutDefault).isEmpty();
+		assertThat(health).isNotNull();
+		assertThat(health.get("type").asString()).isEqualTo("java.lang.Boolean");
+		assertThat(health.get("defaultValue").asBoolean()).isTrue();
+		assertThat(health.get("description").asString()).isNotBlank();
+	}
+
+}
