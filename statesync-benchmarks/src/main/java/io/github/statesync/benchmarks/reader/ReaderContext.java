@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.boot.StateSyncAppliedEvent;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.engine.SyncListener;
 import org.jspecify.annotations.Nullable;
 

@@ -9,7 +9,7 @@ import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.benchmarks.support.RunMode;
 import io.github.statesync.benchmarks.support.ScenarioResult;
 import io.github.statesync.benchmarks.writer.StatesyncWriter;
-import io.github.statesync.boot.topic.SyncedTopicRegistry;
+import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.publish.StatePublisher;
 
 /**

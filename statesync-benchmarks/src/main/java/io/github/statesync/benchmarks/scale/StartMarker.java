@@ -1,6 +1,6 @@
 package io.github.statesync.benchmarks.scale;
 
-import io.github.statesync.boot.topic.StateSyncLifecycle;
+import io.github.statesync.boot.sync.StateSyncLifecycle;
 
 import org.springframework.context.SmartLifecycle;
 

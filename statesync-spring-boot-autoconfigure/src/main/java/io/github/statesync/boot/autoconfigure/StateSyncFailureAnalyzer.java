@@ -1,6 +1,6 @@
 package io.github.statesync.boot.autoconfigure;
 
-import io.github.statesync.boot.sync.StateSyncStartupException;
+import io.github.statesync.boot.topic.StateSyncStartupException;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;

@@ -1,5 +1,10 @@
 /**
  * Micrometer meters of every topic.
+ * <p>
+ * Internal: the public types here are public for the auto-configuration only and may
+ * change without notice. Applications use {@code @SyncedTopic}, {@code SyncedValue}, the
+ * {@code StatePublisher} bean and the contracts in
+ * {@code io.github.statesync.boot.topic}.
  */
 @NullMarked
 package io.github.statesync.boot.metrics;

@@ -1,6 +1,11 @@
 /**
  * Snapshots over HTTP: a provider that fetches a topic from its owning service with
  * {@code RestClient}, and the endpoint that serves this node's topics.
+ * <p>
+ * Internal: the public types here are public for the auto-configuration only and may
+ * change without notice. Applications use {@code @SyncedTopic}, {@code SyncedValue}, the
+ * {@code StatePublisher} bean and the contracts in
+ * {@code io.github.statesync.boot.topic}.
  */
 @NullMarked
 package io.github.statesync.boot.rest;

@@ -1,5 +1,6 @@
 package io.github.statesync.boot.sync;
 
+import io.github.statesync.boot.topic.PublishRejectedException;
 import io.github.statesync.boot.topic.SnapshotRejectedException;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.protocol.Revision;

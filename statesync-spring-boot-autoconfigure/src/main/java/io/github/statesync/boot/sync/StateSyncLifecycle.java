@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.statesync.boot.topic.SnapshotValidator;
+import io.github.statesync.boot.topic.StateSyncStartupException;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
@@ -215,7 +216,6 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		else {
 			provider = this.transport.provider(settings);
 		}
-		provider = SnapshotReadReporter.of(provider, this.listeners);
 		SyncHandle.Builder<JsonNode> builder = SyncHandle
 			.builder(settings.topic(), this.transport.subscriber(), provider, applier)
 			.options(settings.options())

@@ -19,12 +19,13 @@ import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
 import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
 import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
 import io.github.statesync.boot.rest.RestSnapshotProviders;
+import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.EchoingStatePublisher;
-import io.github.statesync.boot.sync.PublishRejectedException;
 import io.github.statesync.boot.sync.StateSyncLifecycle;
-import io.github.statesync.boot.sync.StateSyncStartupException;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.BeanTopic;
+import io.github.statesync.boot.topic.PublishRejectedException;
+import io.github.statesync.boot.topic.StateSyncStartupException;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
@@ -497,15 +498,27 @@ class StateSyncAutoConfigurationTests {
 		assertThat(seen).containsExactly("start: RUNNING", "stop: RUNNING");
 	}
 
+	/**
+	 * Publish through the transport, not the echoing publisher, so that the change
+	 * arrives as an invalidation, and wait until this node applied it or reported why
+	 * not: applies run on the engine's scheduler, never on the publishing thread.
+	 */
 	private static Revision publishRemotely(AssertableApplicationContext context, String topic, Object data) {
-		// Through the transport, not the echoing publisher, so that the change
-		// arrives as an invalidation.
-		Revision revision = context.getBean(StateSyncTransport.class).publisher().publish(topic, data);
 		SyncHandle<JsonNode> handle = context.getBean(SyncedTopicRegistry.class).handle(topic);
+		TopicStatistics.Topic statistics = context.getBean(TopicStatistics.class).topic(topic);
+		long errorsBefore = errors(statistics);
+		Revision revision = context.getBean(StateSyncTransport.class).publisher().publish(topic, data);
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> !handle.announcedRevision().isNewerThan(Revision.ZERO)
-					|| !revision.isNewerThan(handle.announcedRevision()));
+			.until(() -> !revision.isNewerThan(handle.localRevision()) || errors(statistics) > errorsBefore);
 		return revision;
+	}
+
+	private static long errors(TopicStatistics.Topic statistics) {
+		long errors = 0;
+		for (SyncPhase phase : SyncPhase.values()) {
+			errors += statistics.errors(phase);
+		}
+		return errors;
 	}
 
 	@SuppressWarnings("unchecked")

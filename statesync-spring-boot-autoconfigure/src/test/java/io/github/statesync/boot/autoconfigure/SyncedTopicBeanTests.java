@@ -39,9 +39,17 @@ class SyncedTopicBeanTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(StateSyncAutoConfiguration.class, JacksonAutoConfiguration.class));
 
+	/**
+	 * Publish as another node would, and wait until this node applied the write: applies
+	 * run on the engine's scheduler, never on the publishing thread.
+	 */
 	private static Revision publishRemotely(org.springframework.context.ApplicationContext context, String topic,
 			Object data) {
-		return context.getBean(StateSyncTransport.class).publisher().publish(topic, data);
+		Revision revision = context.getBean(StateSyncTransport.class).publisher().publish(topic, data);
+		SyncHandle<JsonNode> handle = context.getBean(SyncedTopicRegistry.class).handle(topic);
+		assertThat(handle).as("handle of topic '%s'", topic).isNotNull();
+		await().until(() -> Long.compareUnsigned(handle.localRevision().longValue(), revision.longValue()) >= 0);
+		return revision;
 	}
 
 	@Test

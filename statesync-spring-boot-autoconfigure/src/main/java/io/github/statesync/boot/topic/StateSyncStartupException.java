@@ -1,4 +1,4 @@
-package io.github.statesync.boot.sync;
+package io.github.statesync.boot.topic;
 
 import java.util.List;
 

@@ -1,6 +1,5 @@
-package io.github.statesync.boot.sync;
+package io.github.statesync.boot.topic;
 
-import io.github.statesync.boot.topic.SnapshotRejectedException;
 import io.github.statesync.core.publish.PublishException;
 
 /**
