@@ -151,7 +151,28 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	public static RedisInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
 			RedisTopicKeys keys) {
+		return create(connectionFactory, codec, keys, (container) -> {
+		});
+	}
+
+	/**
+	 * Create a subscriber with a listener container of its own, customized before it
+	 * starts, that {@link #close()} stops. The customizer may tune the container (for
+	 * example apply Spring Boot's {@code spring.data.redis.listener.*}); statesync then
+	 * sets what its single pub/sub connection needs: messages dispatched on the
+	 * connection's thread and subscriptions made on threads of their own.
+	 * @param connectionFactory the connections to use
+	 * @param codec decodes events
+	 * @param keys where topics live
+	 * @param customizer customizes the container before it starts
+	 * @return the subscriber
+	 * @since 0.1.0
+	 */
+	public static RedisInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
+			RedisTopicKeys keys, Consumer<RedisMessageListenerContainer> customizer) {
 		RedisMessageListenerContainer container = createContainer(connectionFactory);
+		customizer.accept(container);
+		dispatchOnTheConnection(container);
 		container.afterPropertiesSet();
 		container.start();
 		return new RedisInvalidationSubscriber(container, true, codec, keys);
@@ -168,13 +189,17 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	public static RedisMessageListenerContainer createContainer(RedisConnectionFactory connectionFactory) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connectionFactory);
+		container.setRecoveryBackoff(new RetryPolicyBackOff(RetryPolicy.RECOVERY));
+		dispatchOnTheConnection(container);
+		return container;
+	}
+
+	private static void dispatchOnTheConnection(RedisMessageListenerContainer container) {
 		container.setTaskExecutor(Runnable::run);
 		// subscribing and recovering block and sleep, so they get threads of their own
 		// rather than the caller's thread or Lettuce's I/O thread
 		container
 			.setSubscriptionExecutor(new SimpleAsyncTaskExecutor(SyncThreads.factory("statesync-redis-subscription-")));
-		container.setRecoveryBackoff(new RetryPolicyBackOff(RetryPolicy.RECOVERY));
-		return container;
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
@@ -19,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * Redis pub/sub for invalidations (one connection for every topic) and Redis for
@@ -57,10 +59,12 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	 * @param inlineMaxBytes the default largest data carried inline in invalidations
 	 * @param maxNestingDepth the deepest accepted JSON nesting
 	 * @param publishTimeout how long a publish waits for Redis
+	 * @param containerCustomizer customizes the pub/sub listener container before it
+	 * starts
 	 */
 	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
 			@Nullable String nodeId, int maxPayloadBytes, int inlineMaxBytes, int maxNestingDepth,
-			Duration publishTimeout) {
+			Duration publishTimeout, Consumer<RedisMessageListenerContainer> containerCustomizer) {
 		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
 			throw new IllegalArgumentException(
 					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
@@ -71,7 +75,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		this.defaultPayloadLimit = maxPayloadBytes;
 		this.defaultInlineLimit = inlineMaxBytes;
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
-		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys);
+		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer);
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
 				(topic) -> {
 					TopicSettings settings = this.followed.get(topic);

@@ -19,10 +19,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -155,6 +159,46 @@ class StateSyncRedisIntegrationTests {
 				assertThat(new StateSyncFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
 					.contains("'settings'");
 			});
+	}
+
+	@Test
+	void listenerContainerFollowsBootsListenerPropertiesOnlyWhenAnyIsSet() {
+		// Boot configures its own redisMessageListenerContainer in both runs; statesync's
+		// container is the one more configured when a listener property is set
+		AtomicInteger withoutProperties = new AtomicInteger();
+		node().withBean(RecordingConfigurer.class, RecordingConfigurer::new).run((context) -> {
+			assertThat(context).hasNotFailed();
+			withoutProperties.set(context.getBean(RecordingConfigurer.class).configured);
+		});
+		node().withBean(RecordingConfigurer.class, RecordingConfigurer::new)
+			.withPropertyValues("spring.data.redis.listener.recovery.delay=1s")
+			.run((context) -> {
+				assertThat(context.getBean(RecordingConfigurer.class).configured)
+					.isEqualTo(withoutProperties.get() + 1);
+				Settings settings = context.getBean(Settings.class);
+				node().run((other) -> other.getBean(StatePublisher.class).publish("settings", Map.of("theme", "teal")));
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("teal"));
+			});
+	}
+
+	/**
+	 * Boot's configurer of listener containers, counting the containers it configured.
+	 */
+	static class RecordingConfigurer extends RedisMessageListenerContainerConfigurer {
+
+		int configured;
+
+		RecordingConfigurer() {
+			super(new DataRedisProperties());
+		}
+
+		@Override
+		public void configure(RedisMessageListenerContainer container, RedisConnectionFactory connectionFactory) {
+			this.configured++;
+			super.configure(container, connectionFactory);
+		}
+
 	}
 
 }

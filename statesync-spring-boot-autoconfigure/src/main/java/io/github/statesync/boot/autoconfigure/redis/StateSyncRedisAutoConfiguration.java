@@ -1,5 +1,7 @@
 package io.github.statesync.boot.autoconfigure.redis;
 
+import java.util.function.Consumer;
+
 import io.github.statesync.boot.autoconfigure.InvalidStateSyncConfigurationException;
 import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties;
@@ -11,6 +13,7 @@ import io.github.statesync.redis.RedisTopicKeys;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -19,9 +22,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -42,10 +50,15 @@ import org.springframework.util.unit.DataSize;
 @EnableConfigurationProperties(StateSyncProperties.class)
 public final class StateSyncRedisAutoConfiguration {
 
+	private static final String LISTENER_PROPERTIES = "spring.data.redis.listener";
+
+	private static final String CONFIGURER = "org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer";
+
 	@Bean
 	@ConditionalOnMissingBean(StateSyncTransport.class)
 	RedisStateSyncTransport redisStateSyncTransport(RedisConnectionFactory connectionFactory,
-			StateSyncProperties properties, ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
+			StateSyncProperties properties, ObjectProvider<JsonMapper> jsonMapper, Environment environment,
+			BeanFactory beanFactory) {
 		StateSyncProperties.Redis redis = properties.getRedis();
 		RedisTopicKeys keys;
 		try {
@@ -61,7 +74,45 @@ public final class StateSyncRedisAutoConfiguration {
 		return new RedisStateSyncTransport(connectionFactory,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), keys,
 				properties.determineNodeId(environment), maxPayload, inlineMax,
-				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout());
+				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(),
+				listenerContainer(beanFactory, connectionFactory, environment));
+	}
+
+	/**
+	 * statesync keeps a listener container of its own (one pub/sub connection for every
+	 * topic, messages dispatched on the connection's thread) rather than sharing Boot's
+	 * {@code redisMessageListenerContainer}, but follows Boot's
+	 * {@code spring.data.redis.listener.*} when an application sets any of them, through
+	 * Boot's own configurer. Unset, the container recovers with statesync's
+	 * {@code RetryPolicy.RECOVERY} (Boot's default is a fixed 5 s).
+	 */
+	private static Consumer<RedisMessageListenerContainer> listenerContainer(BeanFactory beanFactory,
+			RedisConnectionFactory connectionFactory, Environment environment) {
+		boolean configured = Binder.get(environment)
+			.bind(LISTENER_PROPERTIES, Bindable.mapOf(String.class, Object.class))
+			.isBound();
+		if (!configured || !ClassUtils.isPresent(CONFIGURER, StateSyncRedisAutoConfiguration.class.getClassLoader())) {
+			return (container) -> {
+			};
+		}
+		return BootListenerSettings.customizer(beanFactory, connectionFactory);
+	}
+
+	/**
+	 * Touches Boot's configurer only when its module is on the classpath.
+	 */
+	private static final class BootListenerSettings {
+
+		static Consumer<RedisMessageListenerContainer> customizer(BeanFactory beanFactory,
+				RedisConnectionFactory connectionFactory) {
+			RedisMessageListenerContainerConfigurer configurer = beanFactory
+				.getBeanProvider(RedisMessageListenerContainerConfigurer.class)
+				.getIfUnique();
+			return (configurer != null) ? (container) -> configurer.configure(container, connectionFactory)
+					: (container) -> {
+					};
+		}
+
 	}
 
 	private static int bytes(@Nullable DataSize size, int otherwise) {
