@@ -7,6 +7,7 @@ import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -72,26 +73,29 @@ public final class EchoingStatePublisher implements StatePublisher {
 
 	/**
 	 * Bind and validate the data exactly as the topic's applier does, so that nothing
-	 * every reader would refuse is ever stored. Topics this node does not follow are
-	 * checked by their readers only: their type and rules are unknown here.
+	 * every reader would refuse is ever stored.
+	 * @return the data as a tree, to echo locally, or {@code null} when this node does
+	 * not follow the topic: its readers check it (their type and rules are unknown here)
+	 * and nothing here applies it, so it is not converted at all
 	 */
-	private JsonNode checked(String topic, Object data) {
-		JsonNode tree = this.mapper.valueToTree(data);
+	private @Nullable JsonNode checked(String topic, Object data) {
 		TopicApplier applier = this.registry.applier(topic);
-		if (applier != null) {
-			try {
-				applier.check(tree);
-			}
-			catch (SnapshotRejectedException ex) {
-				throw new PublishRejectedException(topic, ex);
-			}
+		if (applier == null) {
+			return null;
+		}
+		JsonNode tree = this.mapper.valueToTree(data);
+		try {
+			applier.check(tree);
+		}
+		catch (SnapshotRejectedException ex) {
+			throw new PublishRejectedException(topic, ex);
 		}
 		return tree;
 	}
 
-	private void echo(String topic, Revision revision, JsonNode tree) {
+	private void echo(String topic, Revision revision, @Nullable JsonNode tree) {
 		SyncHandle<JsonNode> handle = this.registry.handle(topic);
-		if (handle != null) {
+		if (tree != null && handle != null) {
 			handle.applyLocal(new SnapshotEnvelope<>(revision, tree));
 		}
 	}
