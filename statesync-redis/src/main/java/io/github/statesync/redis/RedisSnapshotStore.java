@@ -230,7 +230,9 @@ public final class RedisSnapshotStore implements StatePublisher {
 		}
 		catch (RuntimeException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			throw new PublishException("Publishing topic '" + topic + "' failed: " + cause, cause);
+			PublishException.Reason reason = (cause instanceof java.util.concurrent.TimeoutException)
+					? PublishException.Reason.TIMEOUT : PublishException.Reason.UNAVAILABLE;
+			throw new PublishException(reason, "Publishing topic '" + topic + "' failed: " + cause, cause);
 		}
 	}
 

@@ -25,7 +25,8 @@ public class PublishRejectedException extends PublishException {
 	 * @param cause why readers would refuse the state
 	 */
 	public PublishRejectedException(String topic, SnapshotRejectedException cause) {
-		super("publish to topic '" + topic + "' refused, nothing was written: " + cause.getMessage(), cause);
+		super(PublishException.Reason.INVALID,
+				"publish to topic '" + topic + "' refused, nothing was written: " + cause.getMessage(), cause);
 		this.topic = topic;
 	}
 
