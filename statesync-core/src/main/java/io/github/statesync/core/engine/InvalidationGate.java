@@ -1,5 +1,6 @@
 package io.github.statesync.core.engine;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
@@ -26,6 +27,9 @@ final class InvalidationGate<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
+	/** At most one source check per second per topic, however many old events come. */
+	static final long SOURCE_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private final String topic;
 
 	private final SnapshotProvider<T> provider;
@@ -40,8 +44,16 @@ final class InvalidationGate<T> {
 
 	private final RefreshTrigger trigger;
 
+	private final SyncScheduler clock;
+
+	private final Runnable sourceCheck;
+
+	// racy on purpose: two threads may both check once, which costs one more fetch
+	private volatile long lastSourceCheckNanos;
+
 	InvalidationGate(String topic, SnapshotProvider<T> provider, @Nullable Predicate<InvalidationEvent> refreshFilter,
-			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, RefreshTrigger trigger) {
+			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, RefreshTrigger trigger,
+			SyncScheduler clock, Runnable sourceCheck) {
 		this.topic = topic;
 		this.provider = provider;
 		this.refreshFilter = refreshFilter;
@@ -49,6 +61,8 @@ final class InvalidationGate<T> {
 		this.reporter = reporter;
 		this.gate = gate;
 		this.trigger = trigger;
+		this.clock = clock;
+		this.sourceCheck = sourceCheck;
 	}
 
 	/**
@@ -64,12 +78,19 @@ final class InvalidationGate<T> {
 			return;
 		}
 		long revision = event.revision().longValue();
-		if (Long.compareUnsigned(revision, this.gate.localRevision()) <= 0) {
+		long local = this.gate.localRevision();
+		int order = Long.compareUnsigned(revision, local);
+		// on its archived snapshot the handle takes any other revision: the archive never
+		// outranks the source
+		if (order <= 0 && !(order < 0 && this.gate.onArchive())) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Dropped invalidation of topic '{}' at revision {}: holding {}", this.topic,
-						event.revision(), Revision.of(this.gate.localRevision()));
+						event.revision(), Revision.of(local));
 			}
 			this.listener.onInvalidation(this.topic, InvalidationOutcome.STALE);
+			if (order < 0) {
+				checkSource();
+			}
 			return;
 		}
 		if (!wanted(event)) {
@@ -83,6 +104,25 @@ final class InvalidationGate<T> {
 			return;
 		}
 		this.trigger.fire();
+	}
+
+	/**
+	 * An event announced a revision older than the local one: usually one overtaken by a
+	 * newer snapshot, but also what a writer sends after its store lost or rewound data.
+	 * Ask the source, at most once per {@link #SOURCE_CHECK_INTERVAL_NANOS}: a refresh
+	 * that finds the source below the local revision reports (and by default follows) the
+	 * regression.
+	 */
+	private void checkSource() {
+		long now = this.clock.nanoTime();
+		long last = this.lastSourceCheckNanos;
+		if (last != 0 && now - last < SOURCE_CHECK_INTERVAL_NANOS) {
+			return;
+		}
+		this.lastSourceCheckNanos = (now != 0) ? now : 1;
+		logger.debug("Checking the source of topic '{}' after an invalidation older than the local revision",
+				this.topic);
+		this.sourceCheck.run();
 	}
 
 	/**

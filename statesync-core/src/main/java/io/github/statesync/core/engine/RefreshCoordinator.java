@@ -14,6 +14,8 @@ import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotProvider;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the refreshes of one handle, and its poll timer: at most one in flight and one
@@ -30,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * @author statesync
  */
 final class RefreshCoordinator<T> {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
 	private final String topic;
 
@@ -208,6 +212,19 @@ final class RefreshCoordinator<T> {
 
 		private long announcedAtFetch;
 
+		// the revision the handle held from its source when the fetch left, and whether
+		// it
+		// held one: an answer below it is the source going back, not a reordering
+		private long heldAtFetch;
+
+		private boolean heldAtFetchFromSource;
+
+		// the revision of the last answer below what the handle held, 0 if the last
+		// answer was not: the same answer twice in a row confirms a regression
+		private long regressedAnswer;
+
+		private boolean regressedBefore;
+
 		private boolean applied;
 
 		private @Nullable Throwable failure;
@@ -231,6 +248,8 @@ final class RefreshCoordinator<T> {
 			// events announced after this point queue a refresh of their own: only what
 			// was announced before the fetch left counts as lag
 			this.announcedAtFetch = coordinator.gate.announcedRevision();
+			this.heldAtFetch = coordinator.gate.localRevision();
+			this.heldAtFetchFromSource = coordinator.gate.hasSnapshot() && !coordinator.gate.onArchive();
 			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
 			// whoever completes the fetch (an I/O thread, the timeout, or this
 			// thread when the provider answered at once), its result is handled
@@ -319,6 +338,9 @@ final class RefreshCoordinator<T> {
 							return;
 						}
 						case SKIPPED -> {
+							if (regressed(snapshot)) {
+								return;
+							}
 						}
 					}
 				}
@@ -334,6 +356,55 @@ final class RefreshCoordinator<T> {
 				this.failure = ex;
 				finish(RefreshOutcome.FAILED);
 			}
+		}
+
+		/**
+		 * Check a snapshot the gate skipped for a regression of the source: an answer
+		 * below what the handle held when the fetch left. The first such answer is asked
+		 * again after a retry delay (a replica that lags catches up meanwhile); the same
+		 * answer again confirms it, unless the handle moved meanwhile, and is reported
+		 * and handled by the {@link RegressionPolicy}.
+		 * @return whether the regression check took over the refresh (it retries or
+		 * finished it)
+		 */
+		private boolean regressed(SnapshotEnvelope<T> snapshot) {
+			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
+			long held = this.heldAtFetch;
+			long answer = snapshot.revision().longValue();
+			if (!this.heldAtFetchFromSource || coordinator.gate.localRevision() != held
+					|| Long.compareUnsigned(answer, held) >= 0) {
+				this.regressedBefore = false;
+				return false;
+			}
+			boolean confirmed = this.regressedBefore && this.regressedAnswer == answer;
+			this.regressedBefore = true;
+			this.regressedAnswer = answer;
+			RetryPolicy retry = coordinator.options.retry();
+			if (!confirmed && retry.canRetry(this.attempt) && !coordinator.stopped.getAsBoolean()) {
+				Duration delay = retry.delay(this.attempt, coordinator.random.get());
+				logger.debug("Source of topic '{}' answered revision {} below the {} held; asking again in {} ms",
+						coordinator.topic, snapshot.revision(), Revision.of(held), delay.toMillis());
+				synchronized (coordinator) {
+					this.pendingRetry = coordinator.scheduler.schedule(this::retry, delay);
+				}
+				return true;
+			}
+			RegressionPolicy policy = coordinator.options.onRegression();
+			SourceRegressionException regression = new SourceRegressionException(coordinator.topic, snapshot.revision(),
+					Revision.of(held), policy);
+			coordinator.reporter.report(
+					Failure.of(SyncPhase.REGRESSION, regression).snapshot(snapshot.revision()).attempt(this.attempt));
+			if (policy == RegressionPolicy.HOLD) {
+				this.failure = regression;
+				finish(RefreshOutcome.FAILED);
+				return true;
+			}
+			switch (coordinator.gate.follow(snapshot, held, this.attempt, (ex) -> this.failure = ex)) {
+				case APPLIED -> finish(RefreshOutcome.APPLIED);
+				case FAILED -> finish(RefreshOutcome.FAILED);
+				case SKIPPED, STOPPED -> finish(RefreshOutcome.SKIPPED);
+			}
+			return true;
 		}
 
 		private void retryOrFinish(Throwable cause, @Nullable Revision snapshotRevision) {

@@ -49,6 +49,9 @@ final class RevisionGate<T> {
 
 	private volatile boolean hasSnapshot;
 
+	// whether the snapshot held came from the last-known-good archive, not the source
+	private volatile boolean onArchive;
+
 	private final AtomicReference<Announcement> announced = new AtomicReference<>(Announcement.NONE);
 
 	// the newest inline snapshot not applied yet; while one waits, a task to apply it is
@@ -95,7 +98,36 @@ final class RevisionGate<T> {
 	Result apply(SnapshotEnvelope<T> snapshot, SyncPhase phase, int attempt, @Nullable Consumer<Throwable> onFailure) {
 		this.applyLock.lock();
 		try {
-			return applyLocked(snapshot, phase, attempt, onFailure);
+			return applyLocked(snapshot, phase, attempt, onFailure, false);
+		}
+		finally {
+			this.applyLock.unlock();
+		}
+	}
+
+	/**
+	 * Apply a snapshot of a source that regressed, older than the local one, on the
+	 * calling thread: the local revision goes back to the source's, and so does the
+	 * highest announced revision (what was announced above it is gone from the source).
+	 * Skipped if the local revision moved since the regression was confirmed.
+	 * @param snapshot the source's snapshot
+	 * @param confirmedAt the local revision the regression was confirmed against
+	 * @param attempt the fetch attempt that read the snapshot
+	 * @param onFailure told what the applier threw, after it was reported
+	 * @return what happened
+	 */
+	Result follow(SnapshotEnvelope<T> snapshot, long confirmedAt, int attempt,
+			@Nullable Consumer<Throwable> onFailure) {
+		this.applyLock.lock();
+		try {
+			if (this.localRevision != confirmedAt) {
+				return Result.SKIPPED;
+			}
+			Result result = applyLocked(snapshot, SyncPhase.APPLY, attempt, onFailure, true);
+			if (result == Result.APPLIED) {
+				this.announced.set(new Announcement(snapshot.revision().longValue(), null));
+			}
+			return result;
 		}
 		finally {
 			this.applyLock.unlock();
@@ -133,7 +165,7 @@ final class RevisionGate<T> {
 			if (inline == null) {
 				return;
 			}
-			result = applyLocked(inline, SyncPhase.APPLY, 0, null);
+			result = applyLocked(inline, SyncPhase.APPLY, 0, null, false);
 		}
 		finally {
 			this.applyLock.unlock();
@@ -149,7 +181,7 @@ final class RevisionGate<T> {
 	}
 
 	private Result applyLocked(SnapshotEnvelope<T> snapshot, SyncPhase phase, int attempt,
-			@Nullable Consumer<Throwable> onFailure) {
+			@Nullable Consumer<Throwable> onFailure, boolean follow) {
 		if (this.stopped.getAsBoolean()) {
 			return Result.STOPPED;
 		}
@@ -159,7 +191,16 @@ final class RevisionGate<T> {
 			// the source answered while the archive was read: its state wins
 			return Result.SKIPPED;
 		}
-		if (this.hasSnapshot && Long.compareUnsigned(revision, previous) <= 0) {
+		// an archived snapshot never outranks the source: whatever revision the file
+		// claims (planted, or copied from another environment), the first snapshot the
+		// source gives replaces it
+		boolean replacesArchive = this.onArchive && phase != SyncPhase.ARCHIVE;
+		if (this.hasSnapshot && !follow && Long.compareUnsigned(revision, previous) <= 0
+				&& !(replacesArchive && revision != previous)) {
+			if (replacesArchive) {
+				// the source holds the archived revision: the node now runs on the source
+				this.onArchive = false;
+			}
 			logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic, snapshot.revision(),
 					Revision.of(previous));
 			return Result.SKIPPED;
@@ -176,10 +217,13 @@ final class RevisionGate<T> {
 		}
 		// an apply nested in this one (a listener that published and applied its own
 		// write) may have moved further already: never go back
-		if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0) {
+		boolean back = follow || replacesArchive;
+		if (!this.hasSnapshot || Long.compareUnsigned(this.localRevision, revision) < 0
+				|| (back && this.localRevision == previous)) {
 			this.localRevision = revision;
 		}
 		this.hasSnapshot = true;
+		this.onArchive = phase == SyncPhase.ARCHIVE;
 		Announcement announcement = this.announced.get();
 		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
 		if (phase == SyncPhase.ARCHIVE) {
@@ -211,6 +255,15 @@ final class RevisionGate<T> {
 
 	boolean hasSnapshot() {
 		return this.hasSnapshot;
+	}
+
+	/**
+	 * Return whether the snapshot held was restored from the archive and the source has
+	 * not given one since.
+	 * @return {@code true} while the handle runs on its archived snapshot
+	 */
+	boolean onArchive() {
+		return this.onArchive;
 	}
 
 	long announcedRevision() {

@@ -119,7 +119,7 @@ public final class SyncHandle<T> {
 		this.trigger = new RefreshTrigger(this.options.throttling(), this.scheduler,
 				() -> this.refreshes.request(false), (ex) -> report(Failure.of(SyncPhase.THROTTLE, ex)));
 		this.invalidations = new InvalidationGate<>(this.topic, builder.provider, builder.refreshFilter, this.listener,
-				this.reporter, this.gate, this.trigger);
+				this.reporter, this.gate, this.trigger, this.scheduler, () -> this.refreshes.request(true));
 	}
 
 	/**

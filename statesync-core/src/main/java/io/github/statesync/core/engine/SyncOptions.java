@@ -18,26 +18,28 @@ import org.jspecify.annotations.Nullable;
  * {@code false} the handle starts without a snapshot and the next event, poll or resync
  * tries again. A source that holds no snapshot yet is not a failure, and neither is a
  * failed first refresh after the handle restored its archived snapshot.
+ * @param onRegression what the handle does when its source, asked after the handle
+ * applied a revision, answers an older one twice in a row
  * @author statesync
  * @since 0.1.0
  */
 public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval,
-		Duration fetchTimeout, boolean failStartOnError) {
+		Duration fetchTimeout, boolean failStartOnError, RegressionPolicy onRegression) {
 
 	/**
 	 * Default retries, no throttling, no polling, 10 s fetch timeout, start fails when
-	 * the first refresh fails.
+	 * the first refresh fails, a regressed source is followed.
 	 */
 	public static final SyncOptions DEFAULTS = new SyncOptions(RetryPolicy.DEFAULT, Throttling.NONE, null,
-			Duration.ofSeconds(10), true);
+			Duration.ofSeconds(10), true, RegressionPolicy.FOLLOW);
 
 	/**
 	 * Create options, validating them.
 	 * @throws IllegalArgumentException if a value is missing or out of range
 	 */
 	public SyncOptions {
-		if (retry == null || throttling == null) {
-			throw new IllegalArgumentException("retry and throttling must not be null");
+		if (retry == null || throttling == null || onRegression == null) {
+			throw new IllegalArgumentException("retry, throttling and onRegression must not be null");
 		}
 		if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
 			throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
@@ -48,12 +50,29 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	}
 
 	/**
+	 * Create options that follow a regressed source ({@link RegressionPolicy#FOLLOW}).
+	 * @param retry how failed and lagging fetches are retried
+	 * @param throttling how invalidations are turned into refreshes
+	 * @param pollInterval how often to refresh whatever the events say, or {@code null}
+	 * for never
+	 * @param fetchTimeout how long one fetch may take before it counts as failed
+	 * @param failStartOnError whether {@link SyncHandle#start()} fails when the first
+	 * refresh fails
+	 * @throws IllegalArgumentException if a value is missing or out of range
+	 */
+	public SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval, Duration fetchTimeout,
+			boolean failStartOnError) {
+		this(retry, throttling, pollInterval, fetchTimeout, failStartOnError, RegressionPolicy.FOLLOW);
+	}
+
+	/**
 	 * Return a copy with another retry policy.
 	 * @param retry the policy
 	 * @return the new options
 	 */
 	public SyncOptions withRetry(RetryPolicy retry) {
-		return new SyncOptions(retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError);
+		return new SyncOptions(retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
+				this.onRegression);
 	}
 
 	/**
@@ -62,7 +81,8 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 * @return the new options
 	 */
 	public SyncOptions withThrottling(Throttling throttling) {
-		return new SyncOptions(this.retry, throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError);
+		return new SyncOptions(this.retry, throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
+				this.onRegression);
 	}
 
 	/**
@@ -71,7 +91,8 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 * @return the new options
 	 */
 	public SyncOptions withPollInterval(@Nullable Duration pollInterval) {
-		return new SyncOptions(this.retry, this.throttling, pollInterval, this.fetchTimeout, this.failStartOnError);
+		return new SyncOptions(this.retry, this.throttling, pollInterval, this.fetchTimeout, this.failStartOnError,
+				this.onRegression);
 	}
 
 	/**
@@ -80,7 +101,8 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 * @return the new options
 	 */
 	public SyncOptions withFetchTimeout(Duration fetchTimeout) {
-		return new SyncOptions(this.retry, this.throttling, this.pollInterval, fetchTimeout, this.failStartOnError);
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, fetchTimeout, this.failStartOnError,
+				this.onRegression);
 	}
 
 	/**
@@ -89,7 +111,18 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 * @return the new options
 	 */
 	public SyncOptions withFailStartOnError(boolean failStartOnError) {
-		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, failStartOnError);
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, failStartOnError,
+				this.onRegression);
+	}
+
+	/**
+	 * Return a copy that handles a regressed source another way.
+	 * @param onRegression what to do when the source holds an older revision
+	 * @return the new options
+	 */
+	public SyncOptions withOnRegression(RegressionPolicy onRegression) {
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
+				onRegression);
 	}
 
 }

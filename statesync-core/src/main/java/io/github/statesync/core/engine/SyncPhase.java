@@ -31,6 +31,13 @@ public enum SyncPhase {
 	/** An event or snapshot broke the protocol. */
 	PROTOCOL,
 
+	/**
+	 * The source holds an older revision than this node applied: it lost or rewound its
+	 * data (a restore from an older backup, a fail-over to a replica that missed writes,
+	 * an overwritten revision key). See {@link RegressionPolicy}.
+	 */
+	REGRESSION,
+
 	/** The debounce or throttle timer failed. */
 	THROTTLE,
 

@@ -157,14 +157,16 @@ class SyncHandleArchiveTests {
 	}
 
 	@Test
-	void neverGoesBackFromArchivedSnapshotToOlderOneFromSource() {
+	void theSourceReplacesTheArchivedSnapshotEvenWithAnOlderRevision() {
 		this.archive.holding(TOPIC, 5, "archived");
 		this.source.failNextFetches(new IOException("down"));
 		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS.withRetry(RetryPolicy.NONE));
 		handle.start();
 		this.source.put(TOPIC, 4, "older");
 		assertThat(handle.refresh()).isCompleted();
-		assertThat(this.applier.revisions()).containsExactly(5L);
+		assertThat(this.applier.revisions()).containsExactly(5L, 4L);
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(4));
+		assertThat(this.listener.errors(SyncPhase.REGRESSION)).isEmpty();
 	}
 
 	@Test

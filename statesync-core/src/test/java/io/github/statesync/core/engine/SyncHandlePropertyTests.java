@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Feeds a handle random interleavings of writes, events (late, duplicated, lost), fetch
  * answers (current, lagging, unchanged, failed, malformed), apply failures, resyncs and
- * time, and checks the engine's invariants after every step.
+ * time, and checks the engine's invariants after every step. A source that answers the
+ * same older revision twice in a row looks exactly like one that lost its data, which the
+ * handle follows back ({@link RegressionPolicy#FOLLOW}); what must never happen is a step
+ * back that was not reported as a regression.
  */
 class SyncHandlePropertyTests {
 
@@ -31,6 +34,7 @@ class SyncHandlePropertyTests {
 		TestSource<Long> source = new TestSource<Long>().manual();
 		SyncHandleConcurrencyTests.MonotonicApplier monotonic = new SyncHandleConcurrencyTests.MonotonicApplier();
 		RecordingApplier<Long> applier = new RecordingApplier<>();
+		RecordingListener listener = new RecordingListener();
 		SyncHandle<Long> handle = SyncHandle.<Long>builder(TOPIC, source, source, (snapshot) -> {
 			applier.apply(snapshot);
 			monotonic.apply(snapshot);
@@ -38,6 +42,7 @@ class SyncHandlePropertyTests {
 			.options(SyncOptions.DEFAULTS.withPollInterval(Duration.ofSeconds(1)).withFailStartOnError(false))
 			.scheduler(scheduler)
 			.random(random)
+			.listener(listener)
 			.build();
 		source.put(TOPIC, 1, 1L);
 		handle.start();
@@ -86,7 +91,8 @@ class SyncHandlePropertyTests {
 					}
 				}
 			}
-			assertThat(monotonic.violations).as("applied an older revision after a newer one").isZero();
+			assertThat(monotonic.violations).as("applied an older revision after a newer one, unreported")
+				.isLessThanOrEqualTo(listener.errors(SyncPhase.REGRESSION).size());
 		}
 		// the fault ends: the source answers every fetch with the truth and the applier
 		// works
@@ -99,7 +105,7 @@ class SyncHandlePropertyTests {
 			}
 			scheduler.advance(Duration.ofSeconds(2));
 		}
-		assertThat(monotonic.violations).isZero();
+		assertThat(monotonic.violations).isLessThanOrEqualTo(listener.errors(SyncPhase.REGRESSION).size());
 		assertThat(handle.localRevision()).isEqualTo(Revision.of(written));
 		assertThat(applier.lastData()).isEqualTo(written);
 		handle.stop();
