@@ -7,13 +7,18 @@ local current = redis.call('GET', KEYS[1])
 if ARGV[5] ~= '' and (current or '0') ~= ARGV[5] then
   return '!' .. (current or '0')
 end
-if not current then
-  -- Seed a topic's counter with the server time in microseconds rather than 0, so that revisions
-  -- keep increasing even after Redis lost its data (a restart without persistence).
-  local now = redis.call('TIME')
-  redis.call('SET', KEYS[1], now[1] .. string.format('%06d', tonumber(now[2])))
+-- The next revision is the larger of the counter plus one and the server time in microseconds,
+-- so a revision is never issued twice even when Redis lost its data (a restart without
+-- persistence), was restored from an older backup, or had its counter overwritten: every
+-- revision issued before was below the clock of its time. Only a server clock set back by more
+-- than the time since the lost writes could reissue one.
+local now = redis.call('TIME')
+local clock = now[1] .. string.format('%06d', tonumber(now[2]))
+if current and tonumber(current) >= tonumber(clock) then
+  redis.call('INCR', KEYS[1])
+else
+  redis.call('SET', KEYS[1], clock)
 end
-redis.call('INCR', KEYS[1])
 local revision = redis.call('GET', KEYS[1])
 redis.call('SET', KEYS[2], '{"revision":"' .. revision .. '","data":' .. ARGV[2] .. '}')
 redis.call('PUBLISH', ARGV[1], ARGV[3] .. revision .. ARGV[4])
