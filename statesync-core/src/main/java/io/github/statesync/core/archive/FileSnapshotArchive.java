@@ -6,21 +6,25 @@ import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * truncated file is detected on load rather than applied. Every write goes to a temporary
  * file in the same directory, is forced to disk, and is renamed over the old file
  * atomically, then the directory is forced: a crash leaves either the old snapshot or the
- * new one, never a mix. Files are readable by their owner only. One process at a time
- * owns a directory (a lock on {@code .lock} in it): a second archive on the same
+ * new one, never a mix. The directory, when the archive creates it, and the files are for
+ * their owner only, and no file in it is opened through a symbolic link. One process at a
+ * time owns a directory (a lock on {@code .lock} in it): a second archive on the same
  * directory fails to open rather than overwriting the first one's files.
  * <p>
  * Writes happen behind the caller, on one thread of the archive's own whatever the number
@@ -77,6 +82,10 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 
 	private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
+	private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+	private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+
 	private final Path directory;
 
 	private final SyncCodec codec;
@@ -101,13 +110,18 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 		this.directory = Objects.requireNonNull(directory, "directory must not be null").toAbsolutePath();
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.dataType = Objects.requireNonNull(dataType, "dataType must not be null");
-		Files.createDirectories(this.directory);
+		if (POSIX) {
+			// file names tell which topics a node follows: owner only
+			Files.createDirectories(this.directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+		}
+		else {
+			Files.createDirectories(this.directory);
+		}
 		if (!Files.isWritable(this.directory)) {
 			throw new AccessDeniedException(this.directory.toString(), null,
 					"the last-known-good snapshot directory is not writable");
 		}
-		this.lockChannel = FileChannel.open(this.directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-				StandardOpenOption.WRITE);
+		this.lockChannel = openLock(this.directory.resolve(LOCK_FILE));
 		boolean locked = false;
 		try {
 			locked = this.lockChannel.tryLock() != null;
@@ -126,6 +140,28 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 		}
 		deleteTemporaryFiles();
 		this.writer = Executors.newSingleThreadExecutor(SyncThreads.factory("statesync-archive-"));
+	}
+
+	private static FileChannel openLock(Path lock) throws IOException {
+		try {
+			// never through a link: a planted one would make this process create or lock
+			// a
+			// file elsewhere
+			return (POSIX)
+					? FileChannel.open(lock,
+							Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+							PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
+					: FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+							LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (IOException ex) {
+			// ELOOP: the JDK reports it as a plain IOException
+			if (Files.isSymbolicLink(lock)) {
+				throw new IOException("the lock file " + lock + " is a symbolic link: remove it; statesync opens no"
+						+ " file of its snapshot directory through a link", ex);
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -153,11 +189,19 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 	public @Nullable SnapshotEnvelope<T> load(String topic) throws IOException {
 		Path file = file(topic);
 		byte[] content;
-		try {
-			content = Files.readAllBytes(file);
+		try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
+				LinkOption.NOFOLLOW_LINKS)) {
+			content = readAll(channel);
 		}
 		catch (NoSuchFileException ex) {
 			return null;
+		}
+		catch (IOException ex) {
+			if (Files.isSymbolicLink(file)) {
+				throw new IOException("the archived snapshot " + file + " is a symbolic link: not read; statesync"
+						+ " opens no file of its snapshot directory through a link", ex);
+			}
+			throw ex;
 		}
 		return this.codec.decodeSnapshot(payload(file, content), this.dataType);
 	}
@@ -229,6 +273,17 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 			Files.deleteIfExists(temporary);
 		}
 		forceDirectory();
+	}
+
+	private static byte[] readAll(SeekableByteChannel channel) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(channel.size(), Integer.MAX_VALUE - 8));
+		ByteBuffer buffer = ByteBuffer.allocate(8192);
+		while (channel.read(buffer) >= 0) {
+			buffer.flip();
+			out.write(buffer.array(), 0, buffer.limit());
+			buffer.clear();
+		}
+		return out.toByteArray();
 	}
 
 	private byte[] envelope(SnapshotEnvelope<T> snapshot) {

@@ -211,4 +211,37 @@ class FileSnapshotArchiveTests {
 		assertThat(archive.file("settings")).doesNotExist();
 	}
 
+	@Test
+	void createsItsDirectoryForItsOwnerOnlySinceFileNamesTellTheTopics() throws Exception {
+		assumeThat(FileSystems.getDefault().supportedFileAttributeViews()).contains("posix");
+		Path nested = this.directory.resolve("state").resolve("last-known-good");
+		FileSnapshotArchive<String> archive = new FileSnapshotArchive<>(nested, new StringDataCodec(), String.class);
+		this.archives.add(archive);
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested.resolve(".lock"))))
+			.isEqualTo("rw-------");
+	}
+
+	@Test
+	void refusesALockFileThatIsASymbolicLinkAndTouchesNothingItPointsTo() throws Exception {
+		Path elsewhere = Files.createTempDirectory("statesync-elsewhere");
+		Path target = elsewhere.resolve("victim");
+		Files.createSymbolicLink(this.directory.resolve(".lock"), target);
+		assertThatExceptionOfType(IOException.class).isThrownBy(this::archive)
+			.withMessageContaining(".lock is a symbolic link");
+		assertThat(target).doesNotExist();
+	}
+
+	@Test
+	void neverReadsAnArchivedSnapshotThroughASymbolicLink() throws Exception {
+		Path elsewhere = Files.createTempDirectory("statesync-elsewhere");
+		FileSnapshotArchive<String> other = new FileSnapshotArchive<>(elsewhere, new StringDataCodec(), String.class);
+		other.save("settings", snapshot(7, "planted")).join();
+		other.close();
+		FileSnapshotArchive<String> archive = archive();
+		Files.createSymbolicLink(archive.file("settings"), elsewhere.resolve(archive.file("settings").getFileName()));
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> archive.load("settings"))
+			.withMessageContaining("is a symbolic link");
+	}
+
 }
