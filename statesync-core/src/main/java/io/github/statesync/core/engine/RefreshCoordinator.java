@@ -360,10 +360,11 @@ final class RefreshCoordinator<T> {
 
 		/**
 		 * Check a snapshot the gate skipped for a regression of the source: an answer
-		 * below what the handle held when the fetch left. The first such answer is asked
-		 * again after a retry delay (a replica that lags catches up meanwhile); the same
-		 * answer again confirms it, unless the handle moved meanwhile, and is reported
-		 * and handled by the {@link RegressionPolicy}.
+		 * below what the handle held when the fetch left, while no newer revision than
+		 * that was announced (else the source lags). The first such answer is asked again
+		 * after a retry delay (a replica that lags catches up meanwhile); the same answer
+		 * again confirms it, unless the handle moved meanwhile, and is reported and
+		 * handled by the {@link RegressionPolicy}.
 		 * @return whether the regression check took over the refresh (it retries or
 		 * finished it)
 		 */
@@ -371,8 +372,11 @@ final class RefreshCoordinator<T> {
 			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
 			long held = this.heldAtFetch;
 			long answer = snapshot.revision().longValue();
+			// with a newer revision announced than the source gave, the source lags (a
+			// replica behind its primary): the lag retries handle it, not this check
 			if (!this.heldAtFetchFromSource || coordinator.gate.localRevision() != held
-					|| Long.compareUnsigned(answer, held) >= 0) {
+					|| Long.compareUnsigned(answer, held) >= 0
+					|| Long.compareUnsigned(this.announcedAtFetch, held) > 0) {
 				this.regressedBefore = false;
 				return false;
 			}
