@@ -7,9 +7,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.github.statesync.boot.ApplyMode;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties.Auth;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Provider;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Topic;
+import io.github.statesync.boot.support.Credentials;
 import io.github.statesync.boot.topic.BeanTopic;
+import io.github.statesync.boot.topic.RestAuthentication;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.core.engine.RetryPolicy;
@@ -84,8 +87,9 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 				throw new InvalidStateSyncConfigurationException(lookup.name("url"), null,
 						"a URL is required when the provider is 'rest' (set " + provider.property() + " or the URL)");
 			}
-			restUrl = validUrl(url);
+			restUrl = validUrl(url, lookup);
 		}
+		RestAuthentication authentication = authentication(lookup, provider);
 		Setting<Class<?>> type = lookup.get("type", Topic::getType, null);
 		if (bean != null && type.value() != null && !type.value().isAssignableFrom(bean.type())) {
 			throw new InvalidStateSyncConfigurationException(type.property(), type.value().getName(), "topic '" + topic
@@ -114,7 +118,54 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		}
 		return new TopicSettings(topic, resolvedType, options, required, mode,
 				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
-				(int) maxPayload.value().toBytes(), (int) inlineMax.value().toBytes(), lastKnownGood);
+				(int) maxPayload.value().toBytes(), (int) inlineMax.value().toBytes(), lastKnownGood,
+				(restUrl != null) ? authentication : null);
+	}
+
+	/**
+	 * The topic's own auth group if it sets anything, else the defaults': a topic never
+	 * mixes its user name with a default password.
+	 */
+	private @Nullable RestAuthentication authentication(Lookup lookup, Setting<Provider> provider) {
+		Auth own = (lookup.own() != null) ? lookup.own().getAuth() : null;
+		String prefix;
+		Auth auth;
+		if (own != null && own.isSet()) {
+			if (provider.value() != Provider.REST) {
+				throw new InvalidStateSyncConfigurationException(lookup.name("auth"), Credentials.MASK,
+						"authentication is for the 'rest' provider only; set " + lookup.name("url")
+								+ " or remove the auth settings");
+			}
+			auth = own;
+			prefix = lookup.name("auth.");
+		}
+		else if (lookup.defaults().getAuth().isSet()) {
+			auth = lookup.defaults().getAuth();
+			prefix = "statesync.defaults.auth.";
+		}
+		else {
+			return null;
+		}
+		if (auth.getBearerToken() != null) {
+			if (auth.getUsername() != null || auth.getPassword() != null) {
+				throw new InvalidStateSyncConfigurationException(prefix + "bearer-token", Credentials.MASK,
+						"set either a bearer token or a username and password, not both (" + prefix + "username, "
+								+ prefix + "password)");
+			}
+			if (auth.getBearerToken().isBlank()) {
+				throw new InvalidStateSyncConfigurationException(prefix + "bearer-token", "", "must not be blank");
+			}
+			return RestAuthentication.bearer(auth.getBearerToken());
+		}
+		if (auth.getUsername() == null || auth.getUsername().isBlank()) {
+			throw new InvalidStateSyncConfigurationException(prefix + "username", auth.getUsername(),
+					"HTTP basic authentication needs a username along with " + prefix + "password");
+		}
+		if (auth.getPassword() == null) {
+			throw new InvalidStateSyncConfigurationException(prefix + "password", null,
+					"HTTP basic authentication needs a password along with " + prefix + "username");
+		}
+		return RestAuthentication.basic(auth.getUsername(), auth.getPassword());
 	}
 
 	private static void validateName(String topic, @Nullable BeanTopic bean) {
@@ -177,12 +228,22 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		return new Throttling(debounce.value(), throttle.value(), leading.value(), trailing.value());
 	}
 
-	private static URI validUrl(Setting<URI> url) {
+	private static URI validUrl(Setting<URI> url, Lookup lookup) {
 		URI value = url.value();
+		// never the value itself in a message: it may carry a password
+		String shown = Credentials.mask(value);
+		if (Credentials.hasUserInfo(value)) {
+			String auth = lookup.name("auth.");
+			throw new InvalidStateSyncConfigurationException(url.property(), shown,
+					"must not carry credentials: a URL is shown in the endpoint, health details and logs. Remove them from the URL and set "
+							+ auth + "username and " + auth + "password, or " + auth
+							+ "bearer-token (or statesync.defaults.auth.* for every topic), "
+							+ "or define a StateSyncRestClientCustomizer bean");
+		}
 		String scheme = value.getScheme();
 		if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
 				|| value.getHost() == null) {
-			throw new InvalidStateSyncConfigurationException(url.property(), value,
+			throw new InvalidStateSyncConfigurationException(url.property(), shown,
 					"must be an absolute http or https URL of the owning service, for example http://pricing:8080");
 		}
 		return value;

@@ -303,7 +303,8 @@ public class StateSyncProperties {
 		private boolean enabled;
 
 		/**
-		 * Topics served; empty means every topic this node follows.
+		 * Topics served. None are served until listed; '*' serves every topic this node
+		 * follows.
 		 */
 		private Set<String> topics = new LinkedHashSet<>();
 
@@ -336,7 +337,8 @@ public class StateSyncProperties {
 		private @Nullable Provider provider;
 
 		/**
-		 * Base URL of the owning service, for the 'rest' provider.
+		 * Base URL of the owning service, for the 'rest' provider. Must not carry
+		 * credentials: use 'auth'.
 		 */
 		private @Nullable URI url;
 
@@ -414,6 +416,12 @@ public class StateSyncProperties {
 		 * Retry of failed or lagging fetches.
 		 */
 		private final Retry retry = new Retry();
+
+		/**
+		 * Authentication of the 'rest' provider to the owning service. A topic that sets
+		 * any of these uses its own and none of the defaults'.
+		 */
+		private final Auth auth = new Auth();
 
 		public @Nullable Provider getProvider() {
 			return this.provider;
@@ -529,6 +537,68 @@ public class StateSyncProperties {
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
+		}
+
+	}
+
+	/**
+	 * Authentication of the 'rest' provider: HTTP basic (username and password) or a
+	 * bearer token. For anything else (OAuth2 and the like) define a
+	 * StateSyncRestClientCustomizer bean.
+	 */
+	public static class Auth {
+
+		/**
+		 * User name for HTTP basic authentication.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for HTTP basic authentication.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Bearer token sent as 'Authorization: Bearer <token>'.
+		 */
+		private @Nullable String bearerToken;
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getBearerToken() {
+			return this.bearerToken;
+		}
+
+		public void setBearerToken(@Nullable String bearerToken) {
+			this.bearerToken = bearerToken;
+		}
+
+		boolean isSet() {
+			return this.username != null || this.password != null || this.bearerToken != null;
+		}
+
+		@Override
+		public String toString() {
+			return "Auth[username=" + this.username + ", password=" + ((this.password != null) ? "******" : null)
+					+ ", bearerToken=" + ((this.bearerToken != null) ? "******" : null) + "]";
 		}
 
 	}

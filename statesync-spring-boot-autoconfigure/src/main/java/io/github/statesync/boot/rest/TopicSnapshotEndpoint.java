@@ -20,8 +20,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * Serves this node's current snapshot of a topic at {@code GET /statesync/topics/{topic}}
  * as {@code {"revision":"N","data":...}}, with {@code ETag: "N"} and
- * {@code 304 Not Modified} when {@code If-None-Match} names the current revision. Unknown
- * or not-served topics, and topics without a snapshot yet, answer {@code 404}.
+ * {@code 304 Not Modified} when {@code If-None-Match} names the current revision. Only
+ * the listed topics are served (every one with {@value #ALL_TOPICS}); unknown or
+ * not-served topics, and topics without a snapshot yet, answer {@code 404}.
  *
  * @author statesync
  * @since 0.1.0
@@ -31,22 +32,29 @@ public final class TopicSnapshotEndpoint {
 	/** The path, with the topic as its one variable. */
 	public static final String PATH = "/statesync/topics/{topic}";
 
+	/** The served topics that stands for every topic this node follows. */
+	public static final String ALL_TOPICS = "*";
+
 	private final SyncedTopicRegistry registry;
 
 	private final JsonMapper mapper;
 
 	private final Set<String> servedTopics;
 
+	private final boolean servesAll;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the topics
 	 * @param mapper writes the data
-	 * @param servedTopics the topics served, empty for all
+	 * @param servedTopics the topics served: none when empty, every topic this node
+	 * follows when it holds {@value #ALL_TOPICS}
 	 */
 	public TopicSnapshotEndpoint(SyncedTopicRegistry registry, JsonMapper mapper, Set<String> servedTopics) {
 		this.registry = registry;
 		this.mapper = mapper;
 		this.servedTopics = Set.copyOf(servedTopics);
+		this.servesAll = this.servedTopics.contains(ALL_TOPICS);
 	}
 
 	/**
@@ -63,8 +71,8 @@ public final class TopicSnapshotEndpoint {
 
 	private ServerResponse get(ServerRequest request) {
 		String topic = request.pathVariable("topic");
-		if ((!this.servedTopics.isEmpty() && !this.servedTopics.contains(topic))
-				|| !this.registry.topics().contains(topic)) {
+		// closed by default: an empty list serves nothing
+		if ((!this.servesAll && !this.servedTopics.contains(topic)) || !this.registry.topics().contains(topic)) {
 			return notFound("topic '" + topic + "' is not served here");
 		}
 		// One atomic read: the data must belong to the revision it is labelled with.

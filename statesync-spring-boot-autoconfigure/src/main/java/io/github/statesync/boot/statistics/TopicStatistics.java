@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
+import io.github.statesync.boot.support.Credentials;
 import io.github.statesync.core.engine.InvalidationOutcome;
 import io.github.statesync.core.engine.RefreshOutcome;
 import io.github.statesync.core.engine.SyncError;
@@ -108,7 +109,7 @@ public final class TopicStatistics implements SyncListener {
 		Topic topic = topic(error.topic());
 		topic.errors.get(error.phase()).increment();
 		topic.lastError = new LastError(error.phase(), error.cause().getClass().getSimpleName(),
-				String.valueOf(error.cause().getMessage()), this.clock.instant());
+				String.valueOf(Credentials.mask(error.cause().getMessage())), this.clock.instant());
 		topic.recorder.error(error.phase());
 	}
 
@@ -268,7 +269,7 @@ public final class TopicStatistics implements SyncListener {
 	 *
 	 * @param phase where it happened
 	 * @param exception the exception's simple class name
-	 * @param message its message
+	 * @param message its message, credentials in URLs masked
 	 * @param time when it happened
 	 */
 	public record LastError(SyncPhase phase, String exception, String message, Instant time) {

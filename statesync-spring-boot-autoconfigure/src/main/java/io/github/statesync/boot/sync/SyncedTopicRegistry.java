@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.boot.support.Credentials;
 import io.github.statesync.boot.topic.BeanTopic;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.engine.SyncHandle;
@@ -130,11 +131,11 @@ public final class SyncedTopicRegistry {
 	/**
 	 * Return where a topic's snapshots come from.
 	 * @param topic the topic
-	 * @return {@code store}, or the owning service's URL
+	 * @return {@code store}, or the owning service's URL, its credentials masked
 	 */
 	public String providerOf(String topic) {
 		TopicSettings topicSettings = this.settings.get(topic);
-		return (topicSettings != null && topicSettings.restUrl() != null) ? topicSettings.restUrl().toString()
+		return (topicSettings != null && topicSettings.restUrl() != null) ? Credentials.mask(topicSettings.restUrl())
 				: "store";
 	}
 

@@ -25,11 +25,37 @@ import org.jspecify.annotations.Nullable;
  * {@code 0} for never
  * @param lastKnownGood whether applied snapshots are archived and restored when the
  * source is unreachable at start
+ * @param restAuthentication how the REST provider authenticates to the owning service, or
+ * {@code null} for not at all
  * @author statesync
  * @since 0.1.0
  */
 public record TopicSettings(String topic, Class<?> type, SyncOptions options, boolean required, ApplyMode mode,
 		Set<String> pickKeys, Set<String> omitKeys, @Nullable URI restUrl, int maxPayloadBytes, int inlineMaxBytes,
-		boolean lastKnownGood) {
+		boolean lastKnownGood, @Nullable RestAuthentication restAuthentication) {
+
+	/**
+	 * Create settings without REST authentication.
+	 * @param topic the topic
+	 * @param type the type of the topic's state
+	 * @param options the engine options
+	 * @param required whether start-up needs the first snapshot
+	 * @param mode how snapshots are applied to a bean
+	 * @param pickKeys the only properties to sync, empty for all
+	 * @param omitKeys the properties never to sync
+	 * @param restUrl the owning service's base URL when snapshots come over HTTP, else
+	 * {@code null}
+	 * @param maxPayloadBytes the largest accepted payload
+	 * @param inlineMaxBytes the largest data a publish carries inside its invalidation,
+	 * {@code 0} for never
+	 * @param lastKnownGood whether applied snapshots are archived and restored when the
+	 * source is unreachable at start
+	 */
+	public TopicSettings(String topic, Class<?> type, SyncOptions options, boolean required, ApplyMode mode,
+			Set<String> pickKeys, Set<String> omitKeys, @Nullable URI restUrl, int maxPayloadBytes, int inlineMaxBytes,
+			boolean lastKnownGood) {
+		this(topic, type, options, required, mode, pickKeys, omitKeys, restUrl, maxPayloadBytes, inlineMaxBytes,
+				lastKnownGood, null);
+	}
 
 }

@@ -20,11 +20,12 @@ class ConfigurationMetadataTests {
 
 	/**
 	 * Settings that are off when unset (no debounce, no throttle, no polling, no URL, a
-	 * JSON tree): no value stands for their default.
+	 * JSON tree, no authentication): no value stands for their default.
 	 */
 	private static final Set<String> OFF_WHEN_UNSET = Set.of("statesync.defaults.debounce",
 			"statesync.defaults.throttle", "statesync.defaults.poll-interval", "statesync.defaults.url",
-			"statesync.defaults.type");
+			"statesync.defaults.type", "statesync.defaults.auth.username", "statesync.defaults.auth.password",
+			"statesync.defaults.auth.bearer-token");
 
 	@Test
 	void everyDefaultsPropertyHasItsDefaultValueAndTheHealthSwitchIsDescribed() throws Exception {
@@ -47,7 +48,8 @@ class ConfigurationMetadataTests {
 				health = property;
 			}
 		}
-		assertThat(defaults).contains("statesync.defaults.fetch-timeout", "statesync.defaults.retry.max-attempts");
+		assertThat(defaults).contains("statesync.defaults.fetch-timeout", "statesync.defaults.retry.max-attempts",
+				"statesync.defaults.auth.bearer-token");
 		assertThat(withoutDefault).isEmpty();
 		assertThat(health).isNotNull();
 		assertThat(health.get("type").asString()).isEqualTo("java.lang.Boolean");

@@ -1,13 +1,26 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.redis.RedisTopicKeys;
 import io.github.statesync.test.redis.RedisServerExtension;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
@@ -43,9 +57,18 @@ class StateSyncActuatorIntegrationTests {
 	@Autowired
 	Settings settings;
 
+	static final StallingOwner owner = StallingOwner.start();
+
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.port", () -> redis.server().port());
+		registry.add("statesync.topics.remote.url", () -> "http://127.0.0.1:" + owner.server.getAddress().getPort());
+		registry.add("statesync.topics.remote.fetch-timeout", () -> "60s");
+	}
+
+	@AfterAll
+	static void stopOwner() {
+		owner.server.stop(0);
 	}
 
 	private RestClient http() {
@@ -79,12 +102,57 @@ class StateSyncActuatorIntegrationTests {
 			.command("SET", RedisTopicKeys.DEFAULT.snapshotKey("settings"),
 					"{\"revision\":\"" + hidden + "\",\"data\":{\"theme\":\"hidden\"}}");
 		assertThat(this.settings.getTheme()).isEqualTo("dark");
-		Map<?, ?> refreshed = http().post().uri("/statesync/settings").retrieve().body(Map.class);
+		ResponseEntity<Map> accepted = http().post().uri("/statesync/settings").retrieve().toEntity(Map.class);
+		assertThat(accepted.getStatusCode().value()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.settings.getTheme()).isEqualTo("hidden"));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(refreshOf("settings").get("outcome")).isEqualTo("SUCCEEDED"));
+		Map<?, ?> refreshed = http().get().uri("/statesync/settings").retrieve().body(Map.class);
 		assertThat(refreshed.get("revision")).isEqualTo(hidden.toString());
-		assertThat(this.settings.getTheme()).isEqualTo("hidden");
 
 		Map<?, ?> meter = http().get().uri("/metrics/statesync.refresh?tag=topic:settings").retrieve().body(Map.class);
 		assertThat(meter.get("name")).isEqualTo("statesync.refresh");
+	}
+
+	@Test
+	void refreshAnswersAcceptedAtOnceWhileTheSourceStallsCoalescesAndShowsItsOutcomeLater() throws Exception {
+		await().atMost(Duration.ofSeconds(10)).until(() -> owner.requests.get() > 0);
+		CountDownLatch stall = new CountDownLatch(1);
+		owner.stall = stall;
+		try {
+			int before = owner.requests.get();
+			for (int i = 0; i < 5; i++) {
+				// answered while the owner still holds the first fetch: nobody waits
+				HttpStatusCode status = http().post()
+					.uri("/statesync/remote")
+					.exchange((request, response) -> response.getStatusCode());
+				assertThat(status.value()).isEqualTo(202);
+			}
+			assertThat(stall.getCount()).as("the owner is still stalled").isEqualTo(1);
+			Map<String, Object> pending = refreshOf("remote");
+			assertThat(pending.get("outcome")).isEqualTo("PENDING");
+			assertThat(pending.get("requested")).isNotNull();
+			assertThat(pending.get("ended")).isNull();
+			stall.countDown();
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(refreshOf("remote").get("outcome")).isEqualTo("SUCCEEDED"));
+			assertThat(refreshOf("remote").get("ended")).isNotNull();
+			// one fetch in flight and one queued, whatever the number of requests
+			assertThat(owner.requests.get() - before).isBetween(1, 2);
+		}
+		finally {
+			owner.stall = null;
+			stall.countDown();
+		}
+	}
+
+	@Test
+	void refreshOfAnUnknownTopicAnswersNotFound() {
+		HttpStatusCode status = http().post()
+			.uri("/statesync/nope")
+			.exchange((request, response) -> response.getStatusCode());
+		assertThat(status.value()).isEqualTo(404);
 	}
 
 	@Test
@@ -105,6 +173,12 @@ class StateSyncActuatorIntegrationTests {
 		assertThat(after).isNotNull();
 	}
 
+	private Map<String, Object> refreshOf(String topic) {
+		Map<?, ?> described = http().get().uri("/statesync/{topic}", topic).retrieve().body(Map.class);
+		assertThat(described.get("refresh")).as("refresh status of %s", topic).isNotNull();
+		return map(described.get("refresh"));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> map(Object value) {
 		return (Map<String, Object>) value;
@@ -115,6 +189,58 @@ class StateSyncActuatorIntegrationTests {
 			.uri("/health/statesync")
 			.exchange((request, response) -> new tools.jackson.databind.json.JsonMapper()
 				.readValue(response.getBody().readAllBytes(), Map.class));
+	}
+
+	/**
+	 * The owning service of topic {@code remote}: answers a new revision at every fetch,
+	 * and holds every request while a stall latch is set.
+	 */
+	static final class StallingOwner {
+
+		final AtomicInteger requests = new AtomicInteger();
+
+		final HttpServer server;
+
+		volatile @Nullable CountDownLatch stall;
+
+		private StallingOwner(HttpServer server) {
+			this.server = server;
+		}
+
+		static StallingOwner start() {
+			try {
+				HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+				StallingOwner owner = new StallingOwner(server);
+				server.setExecutor(Executors.newCachedThreadPool());
+				server.createContext("/", owner::answer);
+				server.start();
+				return owner;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		private void answer(HttpExchange exchange) throws IOException {
+			int revision = this.requests.incrementAndGet();
+			CountDownLatch latch = this.stall;
+			if (latch != null) {
+				try {
+					latch.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			byte[] body = ("{\"revision\":\"" + revision + "\",\"data\":{\"n\":" + revision + "}}")
+				.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		}
+
 	}
 
 	@SpringBootConfiguration

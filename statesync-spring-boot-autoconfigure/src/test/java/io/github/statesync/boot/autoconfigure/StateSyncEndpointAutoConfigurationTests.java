@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
+import io.github.statesync.boot.actuate.StateSyncEndpointWebExtension;
 import io.github.statesync.boot.actuate.StateSyncHealthIndicator;
 import io.github.statesync.boot.autoconfigure.endpoint.StateSyncEndpointAutoConfiguration;
 import io.github.statesync.boot.autoconfigure.health.StateSyncHealthContributorAutoConfiguration;
@@ -31,6 +32,7 @@ class StateSyncEndpointAutoConfigurationTests {
 	void registersEndpointAndHealthIndicatorNamedStatesync() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(StateSyncEndpoint.class);
+			assertThat(context).hasSingleBean(StateSyncEndpointWebExtension.class);
 			assertThat(context).hasBean("statesyncHealthIndicator");
 		});
 	}
@@ -43,8 +45,10 @@ class StateSyncEndpointAutoConfigurationTests {
 
 	@Test
 	void runWhenEndpointNotExposedShouldNotCreateEndpoint() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=health")
-			.run((context) -> assertThat(context).doesNotHaveBean(StateSyncEndpoint.class));
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=health").run((context) -> {
+			assertThat(context).doesNotHaveBean(StateSyncEndpoint.class);
+			assertThat(context).doesNotHaveBean(StateSyncEndpointWebExtension.class);
+		});
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import io.github.statesync.test.redis.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
@@ -27,6 +28,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -39,6 +42,7 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(OutputCaptureExtension.class)
 class StateSyncRestIntegrationTests {
 
 	@RegisterExtension
@@ -49,7 +53,7 @@ class StateSyncRestIntegrationTests {
 		try (ConfigurableApplicationContext owner = new SpringApplicationBuilder(OwnerApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "spring.data.redis.port=" + redis.server().port(),
-					"statesync.rest.enabled=true")
+					"statesync.rest.enabled=true", "statesync.rest.topics=settings")
 			.run()) {
 			int port = ((WebServerApplicationContext) owner).getWebServer().getPort();
 			Revision revision = owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
@@ -102,6 +106,55 @@ class StateSyncRestIntegrationTests {
 					assertThat(handle.localRevision()).isEqualTo(next);
 				});
 		}
+	}
+
+	@Test
+	void servesNoTopicUntilTopicsAreListedAndWarnsAtStartUp(CapturedOutput output) {
+		try (ConfigurableApplicationContext owner = runOwner("statesync.rest.enabled=true")) {
+			owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
+			assertThat(get(owner, "settings")).isEqualTo(HttpStatus.NOT_FOUND);
+			assertThat(output).containsPattern("WARN .*statesync.rest.enabled=true but no topic is served")
+				.contains("statesync.rest.topics");
+		}
+	}
+
+	@Test
+	void servesEveryTopicWhenTopicsIsTheWildcardAndSaysSoAtStartUp(CapturedOutput output) {
+		try (ConfigurableApplicationContext owner = runOwner("statesync.rest.enabled=true",
+				"statesync.rest.topics=*")) {
+			owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
+			assertThat(get(owner, "settings")).isEqualTo(HttpStatus.OK);
+			assertThat(get(owner, "unknown")).isEqualTo(HttpStatus.NOT_FOUND);
+			assertThat(output)
+				.containsPattern("INFO .*Serving every topic this node follows over HTTP.*\\[settings\\]");
+		}
+	}
+
+	@Test
+	void servesOnlyListedTopics(CapturedOutput output) {
+		try (ConfigurableApplicationContext owner = runOwner("statesync.rest.enabled=true",
+				"statesync.rest.topics=settings", "statesync.topics.flags.provider=store")) {
+			owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
+			owner.getBean(StatePublisher.class).publish("flags", Map.of("beta", true));
+			assertThat(get(owner, "settings")).isEqualTo(HttpStatus.OK);
+			assertThat(get(owner, "flags")).isEqualTo(HttpStatus.NOT_FOUND);
+			assertThat(output).containsPattern("INFO .*Serving topics \\[settings\\] over HTTP");
+		}
+	}
+
+	private static ConfigurableApplicationContext runOwner(String... properties) {
+		return new SpringApplicationBuilder(OwnerApplication.class).web(WebApplicationType.SERVLET)
+			.properties("server.port=0", "spring.data.redis.port=" + redis.server().port())
+			.properties(properties)
+			.run();
+	}
+
+	private static HttpStatusCode get(ConfigurableApplicationContext owner, String topic) {
+		int port = ((WebServerApplicationContext) owner).getWebServer().getPort();
+		return RestClient.create("http://localhost:" + port)
+			.get()
+			.uri("/statesync/topics/{topic}", topic)
+			.exchange((request, response) -> response.getStatusCode());
 	}
 
 	@SpringBootConfiguration

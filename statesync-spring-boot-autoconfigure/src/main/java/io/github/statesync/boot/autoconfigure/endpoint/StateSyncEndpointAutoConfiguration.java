@@ -1,12 +1,14 @@
 package io.github.statesync.boot.autoconfigure.endpoint;
 
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
+import io.github.statesync.boot.actuate.StateSyncEndpointWebExtension;
 import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -40,6 +42,13 @@ public final class StateSyncEndpointAutoConfiguration {
 		StateSyncEndpoint stateSyncEndpoint(SyncedTopicRegistry registry, TopicStatistics statistics,
 				StateSyncTransport transport) {
 			return new StateSyncEndpoint(registry, statistics, transport);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(endpoint = StateSyncEndpoint.class, exposure = EndpointExposure.WEB)
+		StateSyncEndpointWebExtension stateSyncEndpointWebExtension(StateSyncEndpoint endpoint) {
+			return new StateSyncEndpointWebExtension(endpoint);
 		}
 
 	}

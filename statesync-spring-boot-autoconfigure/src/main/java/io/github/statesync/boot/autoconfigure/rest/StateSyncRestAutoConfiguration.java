@@ -1,5 +1,6 @@
 package io.github.statesync.boot.autoconfigure.rest;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -9,6 +10,8 @@ import io.github.statesync.boot.autoconfigure.StateSyncProperties;
 import io.github.statesync.boot.rest.RestSnapshotProviders;
 import io.github.statesync.boot.rest.TopicSnapshotEndpoint;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +32,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * Auto-configuration of snapshots over HTTP: the provider for topics with
  * {@code statesync.topics.<topic>.provider=rest}, and, with
  * {@code statesync.rest.enabled=true} in a servlet web application, the endpoint serving
- * this node's topics.
+ * the topics listed in {@code statesync.rest.topics} (none until listed, every topic with
+ * {@code *}). {@link StateSyncRestClientCustomizer} beans tune each topic's client.
  *
  * @author statesync
  * @since 0.1.0
@@ -41,12 +45,16 @@ import org.springframework.web.servlet.function.ServerResponse;
 @EnableConfigurationProperties(StateSyncProperties.class)
 public final class StateSyncRestAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(StateSyncRestAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	RestSnapshotProviders stateSyncRestProviders(ObjectProvider<RestClient.Builder> builder,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<StateSyncRestClientCustomizer> customizers) {
+		List<StateSyncRestClientCustomizer> ordered = customizers.orderedStream().toList();
 		return new RestSnapshotProviders(builder.getIfAvailable(RestClient::builder),
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				(topic, client) -> ordered.forEach((customizer) -> customizer.customize(topic, client)));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -61,12 +69,32 @@ public final class StateSyncRestAutoConfiguration {
 			return () -> {
 				Set<String> known = new TreeSet<>(registry.topics());
 				known.addAll(properties.getTopics().keySet());
-				for (String served : properties.getRest().getTopics()) {
-					if (!known.contains(served)) {
+				Set<String> served = properties.getRest().getTopics();
+				if (served.contains(TopicSnapshotEndpoint.ALL_TOPICS)) {
+					if (served.size() > 1) {
 						throw new InvalidStateSyncConfigurationException("statesync.rest.topics", served,
-								"not a topic this application follows (no @SyncedTopic bean and no statesync.topics."
-										+ served + ".*); known topics: " + known);
+								"'*' serves every topic and cannot be combined with topic names: list the topics, "
+										+ "or set only '*'");
 					}
+					logger.info("Serving every topic this node follows over HTTP at {} (statesync.rest.topics=*): {}",
+							TopicSnapshotEndpoint.PATH, known);
+					return;
+				}
+				for (String topic : served) {
+					if (!known.contains(topic)) {
+						throw new InvalidStateSyncConfigurationException("statesync.rest.topics", topic,
+								"not a topic this application follows (no @SyncedTopic bean and no statesync.topics."
+										+ topic + ".*); known topics: " + known);
+					}
+				}
+				if (served.isEmpty()) {
+					logger.warn(
+							"statesync.rest.enabled=true but no topic is served at {}: list the topics to "
+									+ "serve in statesync.rest.topics (or '*' for every topic)",
+							TopicSnapshotEndpoint.PATH);
+				}
+				else {
+					logger.info("Serving topics {} over HTTP at {}", served, TopicSnapshotEndpoint.PATH);
 				}
 			};
 		}
