@@ -39,8 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -101,6 +103,15 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	// guarded by changesMonitor
 	private boolean changing;
 
+	/**
+	 * The channels Redis refused to subscribe (for example {@code NOPERM}: the ACL user
+	 * has no right to them), with the message their topics were told. Written by the
+	 * thread that applies changes; read by anyone.
+	 */
+	private final Map<String, String> refused = new ConcurrentHashMap<>();
+
+	private final String user;
+
 	private volatile boolean closed;
 
 	/**
@@ -121,6 +132,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		this.ownsContainer = ownsContainer;
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.user = RedisFailures.user(container.getConnectionFactory());
 		this.connectionWatcher = (container.getConnectionFactory() instanceof LettuceConnectionFactory lettuce)
 				? new ConnectionWatcher(lettuce) : null;
 		if (this.connectionWatcher != null) {
@@ -138,7 +150,32 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	public boolean isConnected() {
 		ConnectionWatcher watcher = this.connectionWatcher;
-		return watcher == null || this.subscriptions.get() == 0 || watcher.isConnected();
+		// channels Redis refused are never confirmed: they say nothing about the
+		// connection (see subscriptionFailure)
+		return watcher == null || this.subscriptions.get() == 0 || watcher.isConnected()
+				|| this.refused.keySet().containsAll(this.listeners.keySet());
+	}
+
+	/**
+	 * Return why Redis refuses to subscribe the topic's channel, if it does: the
+	 * subscriber keeps trying (with the recovery back-off) and the topic receives no
+	 * invalidation meanwhile. Only memory is read.
+	 * @param topic the topic
+	 * @return the refusal, naming the server's answer and the fix, or {@code null} if the
+	 * channel is not refused
+	 * @since 0.1.0
+	 */
+	public @Nullable String subscriptionFailure(String topic) {
+		return this.refused.get(this.keys.channel(topic));
+	}
+
+	/**
+	 * Return whether Redis refuses to subscribe the channel of any topic subscribed.
+	 * @return {@code true} if some topic cannot receive invalidations for that reason
+	 * @since 0.1.0
+	 */
+	public boolean hasRefusedSubscriptions() {
+		return !this.refused.isEmpty();
 	}
 
 	/**
@@ -239,6 +276,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 				return;
 			}
 			this.listeners.remove(channel);
+			this.refused.remove(channel);
 			startChanges = !this.closed && markDirty(channel);
 		}
 		if (startChanges) {
@@ -298,14 +336,23 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 				}
 				this.dirty.clear();
 			}
+			List<String> retry = subscribe;
 			try {
 				if (!unsubscribe.isEmpty()) {
 					this.container.removeMessageListener(this.dispatcher, topics(unsubscribe));
 				}
 				if (!subscribe.isEmpty()) {
-					this.container.addMessageListener(this.dispatcher, topics(subscribe));
+					retry = subscribeOrFindRefused(subscribe);
 				}
-				failures = 0;
+				if (retry.isEmpty()) {
+					failures = 0;
+					continue;
+				}
+				// refused channels, reported once: tried again with the back-off, quietly
+				failures++;
+				backOffMillis = RetryPolicy.RECOVERY.delay(failures, ThreadLocalRandom.current()).toMillis();
+				logger.debug("Redis still refuses to subscribe {} channels, trying again in {} ms", retry.size(),
+						backOffMillis);
 			}
 			catch (RuntimeException ex) {
 				if (this.closed) {
@@ -314,16 +361,140 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 				failures++;
 				backOffMillis = RetryPolicy.RECOVERY.delay(failures, ThreadLocalRandom.current()).toMillis();
 				logger.warn("Could not (un)subscribe {} channels, retrying the subscriptions in {} ms: {}",
-						subscribe.size() + unsubscribe.size(), backOffMillis, ex.toString());
-				// the container forgets an unsubscribed channel before it tells Redis, so
-				// only the subscriptions are tried again, if still wanted by then
-				synchronized (this.changesMonitor) {
-					for (String channel : subscribe) {
-						this.subscribed.remove(channel);
-						this.dirty.add(channel);
-					}
+						subscribe.size() + unsubscribe.size(), backOffMillis, RedisFailures.describe(ex));
+			}
+			// the container forgets an unsubscribed channel before it tells Redis, so
+			// only the subscriptions are tried again, if still wanted by then
+			synchronized (this.changesMonitor) {
+				for (String channel : retry) {
+					this.subscribed.remove(channel);
+					this.dirty.add(channel);
 				}
 			}
+		}
+	}
+
+	/**
+	 * Subscribe the channels Redis accepts and report those it refuses (once per channel
+	 * and reason) to their topics. Channels known to be refused are first tried on a
+	 * connection of their own, so that neither they nor the listener container's error
+	 * log hold up the others, and so that the container never keeps a channel Redis
+	 * refuses (one refused channel fails a whole {@code SUBSCRIBE}).
+	 * @param channels the channels to subscribe
+	 * @return the channels Redis refused, to try again later
+	 * @throws RuntimeException if Redis could not be reached
+	 */
+	private List<String> subscribeOrFindRefused(List<String> channels) {
+		List<String> accepted = new ArrayList<>(channels);
+		Map<String, String> refusals = new java.util.LinkedHashMap<>();
+		if (channels.stream().anyMatch(this.refused::containsKey)) {
+			refusals.putAll(probe(channels));
+			accepted.removeAll(refusals.keySet());
+		}
+		if (!accepted.isEmpty()) {
+			try {
+				this.container.addMessageListener(this.dispatcher, topics(accepted));
+			}
+			catch (RuntimeException ex) {
+				if (RedisFailures.serverReply(ex) == null) {
+					throw ex;
+				}
+				// forget them in the container, then find which ones Redis refuses
+				this.container.removeMessageListener(this.dispatcher, topics(accepted));
+				Map<String, String> found = probe(accepted);
+				if (found.isEmpty()) {
+					throw ex;
+				}
+				refusals.putAll(found);
+				accepted.removeAll(found.keySet());
+				if (!accepted.isEmpty()) {
+					this.container.addMessageListener(this.dispatcher, topics(accepted));
+				}
+			}
+		}
+		accepted(accepted);
+		refused(refusals);
+		return new ArrayList<>(refusals.keySet());
+	}
+
+	/**
+	 * Try each channel on a pub/sub connection of its own, without the container.
+	 * @return the channels Redis refused, with its answer
+	 */
+	private Map<String, String> probe(List<String> channels) {
+		Map<String, String> refusals = new java.util.LinkedHashMap<>();
+		MessageListener ignore = (message, pattern) -> {
+		};
+		for (String channel : channels) {
+			try (RedisConnection connection = this.container.getConnectionFactory().getConnection()) {
+				connection.subscribe(ignore, channel.getBytes(StandardCharsets.UTF_8));
+				// unsubscribed before the connection closes, so the connection watcher
+				// does
+				// not take the close for a lost subscription
+				org.springframework.data.redis.connection.Subscription probed = connection.getSubscription();
+				if (probed != null) {
+					probed.unsubscribe();
+				}
+			}
+			catch (RuntimeException ex) {
+				String reply = RedisFailures.serverReply(ex);
+				if (reply == null) {
+					throw ex;
+				}
+				refusals.put(channel, reply);
+			}
+		}
+		return refusals;
+	}
+
+	/**
+	 * Tell the topics of newly refused channels (or refused for another reason) why, and
+	 * log it once.
+	 */
+	private void refused(Map<String, String> refusals) {
+		Map<String, String> changed = new java.util.LinkedHashMap<>();
+		refusals.forEach((channel, reply) -> {
+			String message = "Redis refused SUBSCRIBE on channel '" + channel + "' for user '" + this.user + "' ("
+					+ reply + ")" + subscribeAdvice(reply);
+			if (this.listeners.containsKey(channel) && !message.equals(this.refused.put(channel, message))) {
+				changed.put(channel, message);
+			}
+		});
+		if (changed.isEmpty()) {
+			return;
+		}
+		String first = changed.values().iterator().next();
+		logger.warn(
+				"{}{}; their topics receive no invalidations until it accepts, tried again with a back-off "
+						+ "of up to {} s",
+				first, (changed.size() > 1) ? " (and " + (changed.size() - 1) + " more channels)" : "",
+				RetryPolicy.RECOVERY.maxDelay().toSeconds());
+		changed.forEach((channel, message) -> {
+			RedisSystemException error = new RedisSystemException(message, null);
+			Set<TopicListener> targets = this.listeners.get(channel);
+			if (targets != null) {
+				targets.forEach((target) -> this.dispatcher.deliver(target,
+						(listener) -> listener.onSubscriptionFailed(error)));
+			}
+		});
+	}
+
+	private String subscribeAdvice(String reply) {
+		if ("NOPERM".equals(RedisFailures.code(reply))) {
+			return ": grant it with ACL SETUSER " + this.user + " &" + this.keys.prefix() + "*";
+		}
+		return RedisFailures.advice(reply, this.user, this.keys);
+	}
+
+	private void accepted(List<String> channels) {
+		int recovered = 0;
+		for (String channel : channels) {
+			if (this.refused.remove(channel) != null) {
+				recovered++;
+			}
+		}
+		if (recovered > 0) {
+			logger.info("Redis accepts SUBSCRIBE on {} channels it refused before: their topics resync", recovered);
 		}
 	}
 

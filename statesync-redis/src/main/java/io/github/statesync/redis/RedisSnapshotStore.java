@@ -6,7 +6,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToIntFunction;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
@@ -15,11 +19,15 @@ import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.core.spi.SnapshotMissingException;
 import io.github.statesync.core.spi.SnapshotProvider;
 import io.github.statesync.core.spi.SyncCodec;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -40,6 +48,8 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * @since 0.1.0
  */
 public final class RedisSnapshotStore implements StatePublisher {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisSnapshotStore.class);
 
 	private static final RedisScript<String> PUBLISH_SCRIPT = RedisScript
 		.of(new ClassPathResource("io/github/statesync/redis/publish.lua"), String.class);
@@ -74,6 +84,13 @@ public final class RedisSnapshotStore implements StatePublisher {
 	private final ToIntFunction<String> payloadLimits;
 
 	private final ToIntFunction<String> inlineLimits;
+
+	private final String user;
+
+	/**
+	 * The last refusal logged, so that a refusal is logged once, not once per publish.
+	 */
+	private final AtomicReference<@Nullable String> lastRefusal = new AtomicReference<>();
 
 	/**
 	 * Create a store.
@@ -135,12 +152,16 @@ public final class RedisSnapshotStore implements StatePublisher {
 		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
 		this.payloadLimits = Objects.requireNonNull(payloadLimits, "payloadLimits must not be null");
 		this.inlineLimits = Objects.requireNonNull(inlineLimits, "inlineLimits must not be null");
+		this.user = RedisFailures.user(connectionFactory);
 	}
 
 	/**
 	 * Return a provider that fetches topic snapshots from Redis, binding their data to
-	 * the given type. A topic never written answers {@code null} (nothing newer than what
-	 * the caller holds).
+	 * the given type. A topic never written answers {@code null} to a caller that holds
+	 * nothing; to a caller that holds a revision, a topic whose snapshot is gone
+	 * (evicted, deleted, flushed, Redis restarted without persistence) fails the fetch
+	 * with a {@link SnapshotMissingException}, so the loss is reported rather than taken
+	 * for "nothing newer". A read Redis refuses fails with a message naming its answer.
 	 * @param <T> the type of the data
 	 * @param dataType the type to bind the data to
 	 * @return the provider
@@ -182,19 +203,33 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * Publish without blocking.
 	 * @param topic the topic
 	 * @param data the new state
-	 * @return the revision it was stored at
+	 * @return the revision it was stored at; it fails with a {@link PublishException}
+	 * naming the reason
+	 * @throws PublishException with {@link PublishException.Reason#TOO_LARGE} if the
+	 * state is over the topic's payload limit
 	 */
 	public CompletableFuture<Revision> publishAsync(String topic, Object data) {
-		return publishAsync(topic, data, null).thenApply(Revision::parse);
+		return publishAsync(topic, data, null).handle((revision, failure) -> {
+			if (failure != null) {
+				throw new CompletionException(
+						publishFailure(topic, (failure instanceof CompletionException && failure.getCause() != null)
+								? failure.getCause() : failure));
+			}
+			return Revision.parse(revision);
+		});
 	}
 
 	private CompletableFuture<String> publishAsync(String topic, Object data, @Nullable Revision expected) {
 		byte[] json = this.codec.encodeData(data);
 		int limit = this.payloadLimits.applyAsInt(topic);
 		if (json.length + ENVELOPE_OVERHEAD > limit) {
-			throw new IllegalArgumentException("State of topic '" + topic + "' is " + json.length
-					+ " bytes as JSON; with its envelope that is over the topic's payload limit of " + limit
-					+ " bytes");
+			throw new PublishException(PublishException.Reason.TOO_LARGE,
+					"State of topic '" + topic + "' is " + json.length + " bytes as JSON, "
+							+ (json.length + ENVELOPE_OVERHEAD)
+							+ " bytes with its envelope: over the topic's payload limit of " + limit
+							+ " bytes, which its readers enforce too (with Spring Boot: 'statesync.topics." + topic
+							+ ".max-payload-size' or 'statesync.defaults.max-payload-size')",
+					null);
 		}
 		String event = new String(
 				this.codec.encodeEvent(new InvalidationEvent(topic, Revision.ZERO, this.sourceId, this.clock.millis())),
@@ -226,14 +261,43 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	private String await(String topic, CompletableFuture<String> result) {
 		try {
-			return result.orTimeout(this.timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+			String revision = result.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+			this.lastRefusal.set(null);
+			return revision;
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			PublishException.Reason reason = (cause instanceof java.util.concurrent.TimeoutException)
-					? PublishException.Reason.TIMEOUT : PublishException.Reason.UNAVAILABLE;
-			throw new PublishException(reason, "Publishing topic '" + topic + "' failed: " + cause, cause);
+			throw publishFailure(topic, (ex.getCause() != null) ? ex.getCause() : ex);
 		}
+	}
+
+	/**
+	 * Name what went wrong: the server's answer when Redis refused the write (a refusal
+	 * is also logged once, until it changes, as the caller may not log it), else whether
+	 * Redis could not be reached or did not answer in time.
+	 */
+	private PublishException publishFailure(String topic, Throwable failure) {
+		if (failure instanceof PublishException publishException) {
+			return publishException;
+		}
+		String reply = RedisFailures.serverReply(failure);
+		if (reply != null) {
+			String message = "Redis refused the publish of topic '" + topic + "' (" + reply + ")"
+					+ RedisFailures.advice(reply, this.user, this.keys);
+			if (!reply.equals(this.lastRefusal.getAndSet(reply))) {
+				logger.warn("{}; further refusals are not logged until the reason changes", message);
+			}
+			return new PublishException(PublishException.Reason.REFUSED, message, failure);
+		}
+		if (RedisFailures.isTimeout(failure)) {
+			return new PublishException(PublishException.Reason.TIMEOUT,
+					"Publishing topic '" + topic + "' got no answer from Redis within " + this.timeout.toMillis()
+							+ " ms: the write may or may not have happened (publishing again is safe): "
+							+ RedisFailures.describe(failure),
+					failure);
+		}
+		return new PublishException(PublishException.Reason.UNAVAILABLE,
+				"Publishing topic '" + topic + "' failed, Redis is unavailable: " + RedisFailures.describe(failure),
+				failure);
 	}
 
 	/**
@@ -254,6 +318,63 @@ public final class RedisSnapshotStore implements StatePublisher {
 	}
 
 	/**
+	 * A read that Redis refused names the server's answer (the exception Spring Data
+	 * Redis throws says only {@code Error in execution} or
+	 * {@code Unable to connect to Redis}).
+	 */
+	private Throwable fetchFailure(String topic, String key, Throwable failure) {
+		String reply = RedisFailures.serverReply(failure);
+		if (reply == null) {
+			return failure;
+		}
+		return new RedisSystemException("Redis refused the read of topic '" + topic + "' (GET " + key + "): " + reply
+				+ RedisFailures.advice(reply, this.user, this.keys), failure);
+	}
+
+	/**
+	 * Check, once, whether Redis may evict this store's keys, and log a warning if it
+	 * can: with {@code maxmemory} set and a {@code maxmemory-policy} of
+	 * {@code allkeys-lru}, {@code allkeys-lfu} or {@code allkeys-random}, a full Redis
+	 * evicts any key, statesync's included, and nodes started afterwards start on their
+	 * defaults while running ones keep the data. The {@code volatile-*} policies evict
+	 * only keys with a time to live, which statesync's keys never have
+	 * ({@code volatile-*} and {@code noeviction} refuse writes with {@code OOM} instead).
+	 * A Redis that refuses {@code CONFIG GET} (an ACL user without {@code +config|get}, a
+	 * managed service) is not checked: that is logged at debug level and never fails.
+	 * @return the warning that was logged, or empty if the policy cannot evict
+	 * statesync's keys or could not be read; the future never fails
+	 */
+	public CompletableFuture<Optional<String>> checkEvictionPolicy() {
+		try {
+			return this.redis.execute((connection) -> connection.serverCommands().getConfig("maxmemory*"))
+				.next()
+				.toFuture()
+				.handle((config, failure) -> {
+					if (failure != null || config == null) {
+						logger.debug("Could not read Redis's maxmemory-policy, not checking whether it can evict "
+								+ "statesync's keys: {}", (failure != null) ? failure.toString() : "no answer");
+						return Optional.<String>empty();
+					}
+					String policy = config.getProperty("maxmemory-policy", "");
+					String maxMemory = config.getProperty("maxmemory", "0");
+					if (!policy.startsWith("allkeys-") || "0".equals(maxMemory)) {
+						return Optional.<String>empty();
+					}
+					String warning = "Redis may evict statesync's keys: maxmemory-policy is " + policy
+							+ " with maxmemory " + maxMemory + " bytes, so a full Redis deletes topics' snapshots "
+							+ "and nodes started afterwards run on their defaults. Set maxmemory-policy to "
+							+ "noeviction, or give statesync a Redis (or database) of its own";
+					logger.warn(warning);
+					return Optional.of(warning);
+				});
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read Redis's maxmemory-policy: {}", ex.toString());
+			return CompletableFuture.completedFuture(Optional.empty());
+		}
+	}
+
+	/**
 	 * Reads snapshots from the store, and binds the ones invalidations carry inline.
 	 */
 	private final class StoreProvider<T> implements SnapshotProvider<T> {
@@ -269,11 +390,21 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 		@Override
 		public CompletableFuture<@Nullable SnapshotEnvelope<T>> fetch(String topic, Revision knownRevision) {
+			String key = RedisSnapshotStore.this.keys.snapshotKey(topic);
 			return RedisSnapshotStore.this.redis.opsForValue()
-				.get(RedisSnapshotStore.this.keys.snapshotKey(topic))
+				.get(key)
+				.onErrorMap((ex) -> fetchFailure(topic, key, ex))
 				.toFuture()
-				.thenApply(
-						(payload) -> (payload != null) ? this.codec.<T>decodeSnapshot(payload, this.dataType) : null);
+				.thenApply((payload) -> {
+					if (payload != null) {
+						return this.codec.<T>decodeSnapshot(payload, this.dataType);
+					}
+					if (!knownRevision.equals(Revision.ZERO)) {
+						// a topic this node holds a revision of has no key: Redis lost it
+						throw new SnapshotMissingException(topic, knownRevision);
+					}
+					return null;
+				});
 		}
 
 		@Override

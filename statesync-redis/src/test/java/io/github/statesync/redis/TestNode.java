@@ -80,9 +80,29 @@ final class TestNode implements SyncListener, AutoCloseable {
 	 * @param commandTimeout the Lettuce command timeout, also the publish timeout
 	 */
 	TestNode(String id, RedisServer server, Duration commandTimeout) {
+		this(id, server, commandTimeout, null, null);
+	}
+
+	/**
+	 * Create a node that logs in as an ACL user.
+	 * @param id the node id, sent as the source of its writes
+	 * @param server the Redis server
+	 * @param username the ACL user
+	 * @param password its password
+	 */
+	TestNode(String id, RedisServer server, String username, String password) {
+		this(id, server, DEFAULT_COMMAND_TIMEOUT, username, password);
+	}
+
+	private TestNode(String id, RedisServer server, Duration commandTimeout, @Nullable String username,
+			@Nullable String password) {
 		this.id = id;
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(server.host(), server.port()),
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(server.host(), server.port());
+		configuration.setUsername(username);
+		if (password != null) {
+			configuration.setPassword(password);
+		}
+		this.connectionFactory = new LettuceConnectionFactory(configuration,
 				LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
@@ -239,6 +259,11 @@ final class TestNode implements SyncListener, AutoCloseable {
 		public void onResync() {
 			TestNode.this.resyncs.incrementAndGet();
 			this.delegate.onResync();
+		}
+
+		@Override
+		public void onSubscriptionFailed(Exception error) {
+			this.delegate.onSubscriptionFailed(error);
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SnapshotMissingException;
 import io.github.statesync.core.spi.SnapshotProvider;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -306,9 +307,12 @@ final class RefreshCoordinator<T> {
 				}
 				if (failure != null) {
 					Throwable cause = ErrorReporter.unwrap(failure);
-					if (cause instanceof ProtocolException) {
-						// the source holds a bad snapshot: asking again now gets the same
-						coordinator.reporter.report(Failure.of(SyncPhase.PROTOCOL, cause).attempt(this.attempt));
+					if (cause instanceof ProtocolException || cause instanceof SnapshotMissingException) {
+						// the source holds a bad snapshot, or lost it: asking again now
+						// gets
+						// the same
+						SyncPhase phase = (cause instanceof ProtocolException) ? SyncPhase.PROTOCOL : SyncPhase.FETCH;
+						coordinator.reporter.report(Failure.of(phase, cause).attempt(this.attempt));
 						this.failure = cause;
 						finish(RefreshOutcome.FAILED);
 					}

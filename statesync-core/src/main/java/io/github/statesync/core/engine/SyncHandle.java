@@ -418,6 +418,13 @@ public final class SyncHandle<T> {
 		}
 
 		@Override
+		public void onSubscriptionFailed(Exception error) {
+			if (accepting()) {
+				report(Failure.of(SyncPhase.SUBSCRIBE, error));
+			}
+		}
+
+		@Override
 		public void onResync() {
 			if (SyncHandle.this.state == State.RUNNING || SyncHandle.this.state == State.STARTING) {
 				logger.debug("Resyncing topic '{}' from revision {}: events may have been lost", SyncHandle.this.topic,

@@ -11,7 +11,10 @@ public enum SyncPhase {
 	/** {@link SyncHandle#start()} could not load the first snapshot. */
 	START,
 
-	/** The subscriber could not subscribe. */
+	/**
+	 * The subscriber could not subscribe: at start, or later when the server refused the
+	 * topic's subscription (the subscriber keeps trying).
+	 */
 	SUBSCRIBE,
 
 	/** Handling an invalidation failed (for example the refresh filter threw). */
@@ -21,7 +24,9 @@ public enum SyncPhase {
 	REFRESH,
 
 	/**
-	 * Fetching the snapshot failed, or the source lagged behind the announced revision.
+	 * Fetching the snapshot failed, the source lagged behind the announced revision, or
+	 * the source lost the snapshot of a topic this node holds a revision of
+	 * ({@link io.github.statesync.core.spi.SnapshotMissingException}).
 	 */
 	FETCH,
 

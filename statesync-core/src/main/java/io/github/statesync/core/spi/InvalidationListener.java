@@ -31,4 +31,15 @@ public interface InvalidationListener {
 	 */
 	void onResync();
 
+	/**
+	 * The topic's subscription could not be made and the subscriber keeps trying (for
+	 * example the server refused it for missing rights): no invalidation arrives until it
+	 * succeeds, which {@link #onResync()} then tells. Called once per change of the
+	 * reason, not once per attempt.
+	 * @param error why, naming the server's answer and what to fix
+	 * @since 0.1.0
+	 */
+	default void onSubscriptionFailed(Exception error) {
+	}
+
 }

@@ -22,8 +22,10 @@ public interface SnapshotProvider<T> {
 	 * {@code null} when the source says it holds exactly {@code knownRevision} (for
 	 * example an HTTP {@code 304}), and exceptionally with a
 	 * {@link io.github.statesync.core.protocol.ProtocolException} when the source
-	 * answered something that breaks the protocol. The sync handle may apply the snapshot
-	 * on the thread that completes the future.
+	 * answered something that breaks the protocol, and with a
+	 * {@link SnapshotMissingException} when the source holds no snapshot at all although
+	 * {@code knownRevision} is not {@code 0} (it lost the topic). The sync handle may
+	 * apply the snapshot on the thread that completes the future.
 	 * @param topic the topic
 	 * @param knownRevision the revision the caller holds ({@code 0} before its first
 	 * snapshot)

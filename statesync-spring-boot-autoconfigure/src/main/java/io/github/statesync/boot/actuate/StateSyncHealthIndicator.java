@@ -4,29 +4,40 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
+import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.core.engine.SyncHandle;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.util.ClassUtils;
 
 /**
  * Health of statesync, from memory only: {@code DOWN} while the subscription is
- * disconnected or a required topic has no snapshot; otherwise {@code UP}. Each topic
- * shows in the details: {@code UP} with a snapshot, {@code DOWN} if it is required and
- * has none, {@code UNKNOWN} if it is not required and never loaded (which does not take
- * the application down). A topic without a snapshot says so ({@code snapshot: false}),
- * with the reason and its last error: it runs on its defaults, whatever its status.
+ * disconnected or a required topic has no snapshot or cannot subscribe; otherwise
+ * {@code UP}. Each topic shows in the details: {@code UP} with a snapshot and its
+ * subscription, {@code DOWN} if it is required and has none of them, {@code UNKNOWN} if
+ * it is not required and never loaded or Redis refuses its subscription (which does not
+ * take the application down). A topic without a snapshot says so
+ * ({@code snapshot: false}), one whose subscription Redis refuses says so too
+ * ({@code subscribed: false}, with Redis's answer and the fix), both with the reason and
+ * the last error. {@code connected} is {@code false} while any topic cannot receive
+ * invalidations.
  *
  * @author statesync
  * @since 0.1.0
  */
 public class StateSyncHealthIndicator extends AbstractHealthIndicator {
+
+	private static final boolean REDIS_PRESENT = ClassUtils.isPresent(
+			"io.github.statesync.redis.RedisInvalidationSubscriber", StateSyncHealthIndicator.class.getClassLoader());
 
 	private final SyncedTopicRegistry registry;
 
@@ -51,12 +62,19 @@ public class StateSyncHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean connected = this.transport.isConnected();
+		Function<String, @Nullable String> refusals = (topic) -> null;
 		boolean up = connected;
+		if (REDIS_PRESENT && RedisSubscriptions.isRedis(this.transport)) {
+			// a channel Redis refuses takes its own topic down, not the connection
+			up = RedisSubscriptions.isPubSubConnected(this.transport);
+			refusals = RedisSubscriptions.refusals(this.transport);
+		}
 		Map<String, Object> topics = new TreeMap<>();
 		for (SyncHandle<JsonNode> handle : this.registry.handles()) {
 			boolean required = this.registry.isRequired(handle.topic());
+			@Nullable String refused = refusals.apply(handle.topic());
 			Status status;
-			if (handle.hasSnapshot() && handle.state() == SyncHandle.State.RUNNING) {
+			if (handle.hasSnapshot() && handle.state() == SyncHandle.State.RUNNING && refused == null) {
 				status = Status.UP;
 			}
 			else if (required) {
@@ -71,7 +89,11 @@ public class StateSyncHealthIndicator extends AbstractHealthIndicator {
 			details.put("revision", handle.localRevision().toString());
 			details.put("required", required);
 			details.put("snapshot", handle.hasSnapshot());
-			if (!handle.hasSnapshot()) {
+			if (refused != null) {
+				details.put("subscribed", false);
+				details.put("reason", "receives no invalidations: " + refused);
+			}
+			else if (!handle.hasSnapshot()) {
 				details.put("reason", "no snapshot applied yet: the topic runs on its defaults");
 			}
 			TopicStatistics.LastError lastError = this.statistics.topic(handle.topic()).lastError();
@@ -85,6 +107,25 @@ public class StateSyncHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("transport", this.transport.name())
 			.withDetail("connected", connected)
 			.withDetail("topics", topics);
+	}
+
+	/**
+	 * Touches the Redis transport only when statesync-redis is on the classpath.
+	 */
+	private static final class RedisSubscriptions {
+
+		static boolean isRedis(StateSyncTransport transport) {
+			return transport instanceof RedisStateSyncTransport;
+		}
+
+		static boolean isPubSubConnected(StateSyncTransport transport) {
+			return ((RedisStateSyncTransport) transport).isPubSubConnected();
+		}
+
+		static Function<String, @Nullable String> refusals(StateSyncTransport transport) {
+			return ((RedisStateSyncTransport) transport)::subscriptionFailure;
+		}
+
 	}
 
 }

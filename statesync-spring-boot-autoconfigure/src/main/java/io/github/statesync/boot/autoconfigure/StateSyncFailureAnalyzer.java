@@ -1,6 +1,9 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.util.regex.Pattern;
+
 import io.github.statesync.boot.topic.StateSyncStartupException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -25,14 +28,53 @@ final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 						"Update your application's configuration: fix '" + invalid.getProperty() + "'.", invalid);
 			}
 			if (cause instanceof StateSyncStartupException startup) {
-				return new FailureAnalysis(startup.getMessage(),
-						"Make sure the source of these topics is reachable and holds a snapshot (publish one), "
+				String refusal = redisRefusal(startup.getMessage());
+				return new FailureAnalysis(startup.getMessage(), (refusal != null) ? refusal
+						: "Make sure the source of these topics is reachable and holds a snapshot (publish one), "
 								+ "raise 'statesync.startup-timeout', or set 'statesync.topics.<topic>.required=false' "
 								+ "to start on the bean's defaults.",
 						startup);
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Return what to fix when Redis refused statesync (the reason of each topic carries
+	 * the first line of Redis's answer), or {@code null} if it did not.
+	 */
+	private static @Nullable String redisRefusal(@Nullable String description) {
+		if (description == null) {
+			return null;
+		}
+		if (answered(description, "WRONGPASS") || answered(description, "NOAUTH")) {
+			return "Redis refused the credentials (WRONGPASS/NOAUTH): check 'spring.data.redis.username' and "
+					+ "'spring.data.redis.password' (or the password in 'spring.data.redis.url') against the "
+					+ "Redis ACL user (ACL LIST).";
+		}
+		if (answered(description, "NOPERM")) {
+			return "Redis refused a command, key or channel to the ACL user (NOPERM): grant what statesync "
+					+ "needs, for example ACL SETUSER <user> ~statesync:* &statesync:* +@read +@write +@pubsub "
+					+ "+@scripting +time (with the prefix of 'statesync.redis.key-prefix'), or connect as another "
+					+ "user ('spring.data.redis.username').";
+		}
+		if (answered(description, "OOM")) {
+			return "Redis is full (OOM with maxmemory and the noeviction policy): raise its maxmemory or free "
+					+ "memory; give statesync a Redis of its own rather than an evicting policy.";
+		}
+		if (answered(description, "READONLY")) {
+			return "Redis answered READONLY: statesync is connected to a replica; point 'spring.data.redis.*' "
+					+ "at the primary.";
+		}
+		return null;
+	}
+
+	/**
+	 * Return whether Redis's answer with the given code is in the description: the code
+	 * as a word of its own, followed by its text.
+	 */
+	private static boolean answered(String description, String code) {
+		return Pattern.compile("\\b" + code + " ").matcher(description).find();
 	}
 
 }

@@ -84,6 +84,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 					TopicSettings settings = this.followed.get(topic);
 					return (settings != null) ? settings.inlineMaxBytes() : this.defaultInlineLimit;
 				});
+		// once per transport, in the background: never fails or delays start
+		this.store.checkEvictionPolicy();
 	}
 
 	private JacksonSyncCodec codec(int maxPayloadBytes) {
@@ -112,9 +114,33 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()));
 	}
 
+	/**
+	 * Return whether invalidations of every topic can arrive: the pub/sub connection is
+	 * up and Redis refuses none of the topics' channels.
+	 * @return {@code true} if connected and no subscription is refused
+	 */
 	@Override
 	public boolean isConnected() {
+		return this.subscriber.isConnected() && !this.subscriber.hasRefusedSubscriptions();
+	}
+
+	/**
+	 * Return whether the pub/sub connection is up, whatever Redis answers about each
+	 * channel ({@link #subscriptionFailure(String)}). Read from memory.
+	 * @return {@code true} if the pub/sub connection is up
+	 */
+	public boolean isPubSubConnected() {
 		return this.subscriber.isConnected();
+	}
+
+	/**
+	 * Return why Redis refuses the topic's subscription (for example {@code NOPERM}: the
+	 * ACL user has no right to its channel), if it does. Read from memory.
+	 * @param topic the topic
+	 * @return the refusal naming the server's answer and the fix, or {@code null}
+	 */
+	public @Nullable String subscriptionFailure(String topic) {
+		return this.subscriber.subscriptionFailure(topic);
 	}
 
 	@Override

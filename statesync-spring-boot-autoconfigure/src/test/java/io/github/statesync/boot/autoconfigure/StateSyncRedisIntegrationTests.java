@@ -11,6 +11,7 @@ import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.test.redis.RedisServerExtension;
@@ -29,7 +30,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class StateSyncRedisIntegrationTests {
@@ -140,9 +141,11 @@ class StateSyncRedisIntegrationTests {
 				// Data just under 1 MB: with its envelope it is over the default limit,
 				// so no reader would accept it.
 				String almostOneMegabyte = "x".repeat(1024 * 1024 - 30);
-				assertThatIllegalArgumentException()
+				assertThatExceptionOfType(PublishException.class)
 					.isThrownBy(() -> publisher.publish("settings", Map.of("theme", almostOneMegabyte)))
-					.withMessageContaining("over the topic's payload limit of 1048576 bytes");
+					.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(PublishException.Reason.TOO_LARGE))
+					.withMessageContaining("over the topic's payload limit of 1048576 bytes")
+					.withMessageContaining("'statesync.topics.settings.max-payload-size'");
 			}));
 	}
 
