@@ -185,8 +185,8 @@ class RedisServerRefusalIntegrationTests {
 		await().atMost(BOUND).until(() -> reader.localRevision().equals(revision));
 		server().command("FLUSHALL");
 		reader.handle().refresh().exceptionally((ex) -> null).join();
-		await("loss reported").atMost(BOUND).until(() -> !reader.errors(SyncPhase.FETCH).isEmpty());
-		SyncError error = reader.errors(SyncPhase.FETCH).get(0);
+		await("loss reported").atMost(BOUND).until(() -> !reader.errors(SyncPhase.REGRESSION).isEmpty());
+		SyncError error = reader.errors(SyncPhase.REGRESSION).get(0);
 		assertThat(error.cause()).isInstanceOf(SnapshotMissingException.class)
 			.hasMessageContaining("lost the snapshot of topic 'settings'")
 			.hasMessageContaining("keeps revision " + revision);

@@ -310,8 +310,10 @@ final class RefreshCoordinator<T> {
 					if (cause instanceof ProtocolException || cause instanceof SnapshotMissingException) {
 						// the source holds a bad snapshot, or lost it: asking again now
 						// gets
-						// the same
-						SyncPhase phase = (cause instanceof ProtocolException) ? SyncPhase.PROTOCOL : SyncPhase.FETCH;
+						// the same; a lost snapshot is reported as the source going back,
+						// but not followed (that would put the node on its defaults)
+						SyncPhase phase = (cause instanceof ProtocolException) ? SyncPhase.PROTOCOL
+								: SyncPhase.REGRESSION;
 						coordinator.reporter.report(Failure.of(phase, cause).attempt(this.attempt));
 						this.failure = cause;
 						finish(RefreshOutcome.FAILED);

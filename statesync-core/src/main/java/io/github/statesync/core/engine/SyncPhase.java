@@ -24,9 +24,7 @@ public enum SyncPhase {
 	REFRESH,
 
 	/**
-	 * Fetching the snapshot failed, the source lagged behind the announced revision, or
-	 * the source lost the snapshot of a topic this node holds a revision of
-	 * ({@link io.github.statesync.core.spi.SnapshotMissingException}).
+	 * Fetching the snapshot failed, or the source lagged behind the announced revision.
 	 */
 	FETCH,
 
@@ -39,7 +37,9 @@ public enum SyncPhase {
 	/**
 	 * The source holds an older revision than this node applied: it lost or rewound its
 	 * data (a restore from an older backup, a fail-over to a replica that missed writes,
-	 * an overwritten revision key). See {@link RegressionPolicy}.
+	 * an overwritten revision key; see {@link RegressionPolicy}), or lost the snapshot of
+	 * a topic this node holds a revision of
+	 * ({@link io.github.statesync.core.spi.SnapshotMissingException}; never followed).
 	 */
 	REGRESSION,
 
