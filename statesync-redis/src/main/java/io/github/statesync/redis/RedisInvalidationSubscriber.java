@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -386,7 +387,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	private List<String> subscribeOrFindRefused(List<String> channels) {
 		List<String> accepted = new ArrayList<>(channels);
-		Map<String, String> refusals = new java.util.LinkedHashMap<>();
+		Map<String, String> refusals = new LinkedHashMap<>();
 		if (channels.stream().anyMatch(this.refused::containsKey)) {
 			refusals.putAll(probe(channels));
 			accepted.removeAll(refusals.keySet());
@@ -422,7 +423,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * @return the channels Redis refused, with its answer
 	 */
 	private Map<String, String> probe(List<String> channels) {
-		Map<String, String> refusals = new java.util.LinkedHashMap<>();
+		Map<String, String> refusals = new LinkedHashMap<>();
 		MessageListener ignore = (message, pattern) -> {
 		};
 		for (String channel : channels) {
@@ -452,7 +453,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * log it once.
 	 */
 	private void refused(Map<String, String> refusals) {
-		Map<String, String> changed = new java.util.LinkedHashMap<>();
+		Map<String, String> changed = new LinkedHashMap<>();
 		refusals.forEach((channel, reply) -> {
 			String message = "Redis refused SUBSCRIBE on channel '" + channel + "' for user '" + this.user + "' ("
 					+ reply + ")" + subscribeAdvice(reply);
