@@ -112,7 +112,8 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		SyncOptions options = new SyncOptions(retry(lookup), throttling(lookup),
 				positiveOrNull(lookup.get("poll-interval", Topic::getPollInterval, null)),
 				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
-				required);
+				required,
+				lookup.get("on-regression", Topic::getOnRegression, SyncOptions.DEFAULTS.onRegression()).value());
 		for (StateSyncTopicCustomizer customizer : this.customizers) {
 			options = customizer.customize(topic, options);
 		}

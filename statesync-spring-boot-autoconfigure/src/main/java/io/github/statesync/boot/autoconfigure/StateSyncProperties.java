@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.statesync.boot.ApplyMode;
+import io.github.statesync.core.engine.RegressionPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -400,6 +401,15 @@ public class StateSyncProperties {
 		private @Nullable Duration fetchTimeout;
 
 		/**
+		 * What a node does when its source, asked twice, holds an older revision than the
+		 * node applied (Redis restored from an older backup, a fail-over that lost
+		 * writes): 'follow' applies the source's snapshot so the fleet agrees again,
+		 * 'hold' keeps the node's snapshot until a newer write. Both report the
+		 * regression. Default: follow.
+		 */
+		private @Nullable RegressionPolicy onRegression;
+
+		/**
 		 * Largest accepted invalidation or snapshot. Default: 1MB.
 		 */
 		private @Nullable DataSize maxPayloadSize;
@@ -525,6 +535,14 @@ public class StateSyncProperties {
 
 		public void setFetchTimeout(@Nullable Duration fetchTimeout) {
 			this.fetchTimeout = fetchTimeout;
+		}
+
+		public @Nullable RegressionPolicy getOnRegression() {
+			return this.onRegression;
+		}
+
+		public void setOnRegression(@Nullable RegressionPolicy onRegression) {
+			this.onRegression = onRegression;
 		}
 
 		public @Nullable DataSize getMaxPayloadSize() {

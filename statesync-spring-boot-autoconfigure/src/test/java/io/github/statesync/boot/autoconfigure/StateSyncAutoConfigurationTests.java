@@ -30,6 +30,7 @@ import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
+import io.github.statesync.core.engine.RegressionPolicy;
 import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncListener;
@@ -342,6 +343,19 @@ class StateSyncAutoConfigurationTests {
 				assertThat(handle.options().retry().maxAttempts()).isEqualTo(7);
 				assertThat(handle.options().retry().initialDelay()).isEqualTo(Duration.ofMillis(20));
 			});
+	}
+
+	@Test
+	void followsARegressedSourceByDefaultAndHoldsWhenATopicSaysSo() {
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.run((context) -> assertThat(
+					context.getBean(SyncedTopicRegistry.class).handle("settings").options().onRegression())
+				.isEqualTo(RegressionPolicy.FOLLOW));
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.defaults.on-regression=hold")
+			.run((context) -> assertThat(
+					context.getBean(SyncedTopicRegistry.class).handle("settings").options().onRegression())
+				.isEqualTo(RegressionPolicy.HOLD));
 	}
 
 	@Test
