@@ -1,5 +1,6 @@
 package io.github.statesync.sample;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -92,7 +93,7 @@ class SampleSecurityConfiguration {
 			logger.warn(
 					"User '{}' has the demo password from the README: fine on a laptop, never elsewhere. Set "
 							+ "sample.security.{}.password (environment: SAMPLE_SECURITY_{}_PASSWORD)",
-					user.getName(), property, property.toUpperCase(java.util.Locale.ROOT));
+					user.getName(), property, property.toUpperCase(Locale.ROOT));
 		}
 	}
 
