@@ -36,8 +36,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The Redis ACL rules that {@code docs/security.md} gives for a reader and a writer are
  * enough (nothing is denied, from the first subscription to the shutdown, including the
- * first publish on an empty Redis with an empty script cache) and each command rule is
- * needed. Keep the two constants and the documentation in step.
+ * first publish on an empty Redis with an empty script cache and both ways the script
+ * sets a revision) and each of their rules is needed. Keep the two constants and the
+ * documentation in step.
  */
 class RedisAclIntegrationTests {
 
@@ -82,8 +83,10 @@ class RedisAclIntegrationTests {
 		Events readerEvents = reader.follow(TOPIC);
 		Events writerEvents = writer.follow(TOPIC);
 
-		// the first publish seeds the revision from TIME, the second increments it
+		// the first publish sets the counter to the server clock; with the counter ahead
+		// of the clock, the second increments it
 		Revision first = writer.store.publish(TOPIC, Map.of("theme", "dark"));
+		counterAheadOfTheClock();
 		Revision second = writer.store.publish(TOPIC, Map.of("theme", "blue"));
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -120,6 +123,9 @@ class RedisAclIntegrationTests {
 	void writerNeedsEachOfItsPublishRules(String rule, String denied) {
 		createUser("statesync-writer", (WRITER_RULES + " ").replace(" " + rule + " ", " ").trim());
 		Node writer = node("statesync-writer");
+		if ("+incr".equals(rule)) {
+			counterAheadOfTheClock();
+		}
 
 		assertThatExceptionOfType(PublishException.class)
 			.isThrownBy(() -> writer.store.publish(TOPIC, Map.of("theme", "dark")));
@@ -157,6 +163,23 @@ class RedisAclIntegrationTests {
 
 		assertThat(reader.store.provider(Map.class).fetch(TOPIC, Revision.ZERO)).failsWithin(Duration.ofSeconds(10));
 		assertThat(deniedObjects()).containsExactly("statesync:{settings}:snapshot");
+	}
+
+	@Test
+	void evictionPolicyCheckIsSkippedWithoutConfigGet() {
+		createUser("statesync-writer", WRITER_RULES);
+		Node writer = node("statesync-writer");
+
+		assertThat(writer.store.checkEvictionPolicy().join()).isEmpty();
+		assertThat(deniedObjects()).containsExactly("config|get");
+	}
+
+	/**
+	 * Set the topic's counter ahead of the server clock (as after a burst of publishes in
+	 * one microsecond), so the next publish increments it.
+	 */
+	private static void counterAheadOfTheClock() {
+		redis.server().command("SET", RedisTopicKeys.DEFAULT.revisionKey(TOPIC), "9000000000000000000");
 	}
 
 	private static void createUser(String name, String rules) {
