@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
@@ -24,9 +26,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three sample-app JVMs, launched from the executable jar as separate processes, on one
  * real Redis: a change on one reaches the other two, also after their pub/sub connections
- * were killed.
+ * were killed. The instances take their users' passwords from the environment, as a
+ * deployment would.
  */
 class SampleAppEndToEndTests {
+
+	private static final String WRITER_PASSWORD = "e2e-writer-password";
+
+	private static final String OPERATOR_PASSWORD = "e2e-operator-password";
 
 	private static RedisServer redis;
 
@@ -73,10 +80,30 @@ class SampleAppEndToEndTests {
 		}
 	}
 
+	@Test
+	void instancesTakeTheirPasswordsFromTheEnvironmentAndRefuseAnonymousWrites() throws IOException {
+		Instance instance = instances.get(2);
+		HttpStatusCode anonymous = instance.http()
+			.put()
+			.uri("/settings")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"theme\":\"red\",\"maxUploadMb\":5,\"features\":{}}")
+			.exchange((request, response) -> response.getStatusCode());
+		assertThat(anonymous).isEqualTo(HttpStatus.UNAUTHORIZED);
+		HttpStatusCode demoPassword = instance.http()
+			.get()
+			.uri("/actuator/statesync")
+			.headers((headers) -> headers.setBasicAuth("operator", "demo-only-operator"))
+			.exchange((request, response) -> response.getStatusCode());
+		assertThat(demoPassword).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(Files.readString(instance.log)).doesNotContain("demo password");
+	}
+
 	private static String put(Instance instance, String body) {
 		Map<?, ?> answer = instance.http()
 			.put()
 			.uri("/settings")
+			.headers((headers) -> headers.setBasicAuth("writer", WRITER_PASSWORD))
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(body)
 			.retrieve()
@@ -89,7 +116,12 @@ class SampleAppEndToEndTests {
 			Map<?, ?> settings = instance.http().get().uri("/settings").retrieve().body(Map.class);
 			assertThat(settings.get("revision")).as("instance %d", instance.index).isEqualTo(revision);
 			assertThat(settings.get("data")).isEqualTo(data);
-			Map<?, ?> endpoint = instance.http().get().uri("/actuator/statesync/settings").retrieve().body(Map.class);
+			Map<?, ?> endpoint = instance.http()
+				.get()
+				.uri("/actuator/statesync/settings")
+				.headers((headers) -> headers.setBasicAuth("operator", OPERATOR_PASSWORD))
+				.retrieve()
+				.body(Map.class);
 			assertThat(endpoint.get("revision")).isEqualTo(revision);
 		});
 	}
@@ -102,13 +134,16 @@ class SampleAppEndToEndTests {
 		static Instance launch(Path jar, int redisPort, int index) throws IOException {
 			int port = freePort();
 			Path log = Files.createTempFile("sample-app-" + index + "-", ".log");
-			Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+			ProcessBuilder builder = new ProcessBuilder(
+					Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+					"-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
 					"--spring.data.redis.port=" + redisPort, "--sample.redis.fallback=false",
 					"--statesync.node-id=e2e-" + index)
 				.redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+				.redirectOutput(log.toFile());
+			builder.environment().put("SAMPLE_SECURITY_WRITER_PASSWORD", WRITER_PASSWORD);
+			builder.environment().put("SAMPLE_SECURITY_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
+			Process process = builder.start();
 			return new Instance(index, process, port, log);
 		}
 

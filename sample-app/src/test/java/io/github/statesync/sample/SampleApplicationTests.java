@@ -3,11 +3,15 @@ package io.github.statesync.sample;
 import java.util.Map;
 
 import io.github.statesync.test.redis.RedisServerExtension;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -18,14 +22,25 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "statesync.redis.publish-timeout=1s", "spring.data.redis.timeout=500ms" })
+		properties = { "statesync.redis.publish-timeout=1s", "spring.data.redis.timeout=500ms",
+				"sample.security.writer.password=test-writer-password",
+				"sample.security.operator.password=test-operator-password" })
 class SampleApplicationTests {
+
+	private static final String[] WRITER = { "writer", "test-writer-password" };
+
+	private static final String[] OPERATOR = { "operator", "test-operator-password" };
+
+	private static final String SETTINGS = "{\"theme\":\"dark\",\"maxUploadMb\":25,\"features\":{\"beta\":true}}";
 
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	Environment environment;
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
@@ -37,28 +52,93 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void putPublishesAndGetServesTheNewRevisionAndData() {
-		Map<?, ?> put = http().put()
-			.uri("/settings")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"theme\":\"dark\",\"maxUploadMb\":25,\"features\":{\"beta\":true}}")
-			.retrieve()
-			.body(Map.class);
+	void writerPutsAndAnonymousGetServesTheNewRevisionAndData() {
+		Answer put = exchange(HttpMethod.PUT, "/settings", WRITER, SETTINGS);
+		assertThat(put.status()).isEqualTo(HttpStatus.OK);
 		Map<?, ?> get = http().get().uri("/settings").retrieve().body(Map.class);
-		assertThat(get.get("revision")).isEqualTo(put.get("revision"));
+		assertThat(put.body()).isEqualTo("{\"revision\":\"" + get.get("revision") + "\"}");
 		assertThat(get.get("data"))
 			.isEqualTo(Map.of("theme", "dark", "maxUploadMb", 25, "features", Map.of("beta", true)));
 	}
 
 	@Test
+	void anonymousPutAnswers401AndPublishesNothing() {
+		Object before = revision();
+		Answer put = exchange(HttpMethod.PUT, "/settings", null, SETTINGS);
+		assertThat(put.status()).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(put.wwwAuthenticate()).startsWith("Basic");
+		assertThat(revision()).isEqualTo(before);
+	}
+
+	@Test
+	void putWithAWrongPasswordAnswers401() {
+		assertThat(exchange(HttpMethod.PUT, "/settings", new String[] { "writer", "guess" }, SETTINGS).status())
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void operatorMayNotPutSettings() {
+		assertThat(exchange(HttpMethod.PUT, "/settings", OPERATOR, SETTINGS).status()).isEqualTo(HttpStatus.FORBIDDEN);
+	}
+
+	@Test
+	void anonymousRefreshAnswers401() {
+		assertThat(exchange(HttpMethod.POST, "/actuator/statesync/settings", null, null).status())
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void writerMayNotRefresh() {
+		assertThat(exchange(HttpMethod.POST, "/actuator/statesync/settings", WRITER, null).status())
+			.isEqualTo(HttpStatus.FORBIDDEN);
+	}
+
+	@Test
+	void operatorRefreshes() {
+		HttpStatusCode status = exchange(HttpMethod.POST, "/actuator/statesync/settings", OPERATOR, null).status();
+		assertThat(status.is2xxSuccessful()).as("status %s", status).isTrue();
+	}
+
+	@Test
+	void statesyncEndpointMetricsAndPrometheusAreForTheOperatorOnly() {
+		for (String path : new String[] { "/actuator/statesync", "/actuator/statesync/settings", "/actuator/metrics",
+				"/actuator/prometheus" }) {
+			assertThat(exchange(HttpMethod.GET, path, null, null).status()).as(path).isEqualTo(HttpStatus.UNAUTHORIZED);
+			assertThat(exchange(HttpMethod.GET, path, WRITER, null).status()).as(path).isEqualTo(HttpStatus.FORBIDDEN);
+			assertThat(exchange(HttpMethod.GET, path, OPERATOR, null).status()).as(path).isEqualTo(HttpStatus.OK);
+		}
+	}
+
+	@Test
+	void healthHidesDetailsFromAnonymousAndShowsThemToTheOperator() {
+		Answer anonymous = exchange(HttpMethod.GET, "/actuator/health", null, null);
+		assertThat(anonymous.status()).isEqualTo(HttpStatus.OK);
+		assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("components").doesNotContain("redis");
+		Answer operator = exchange(HttpMethod.GET, "/actuator/health", OPERATOR, null);
+		assertThat(operator.status()).isEqualTo(HttpStatus.OK);
+		assertThat(operator.body()).contains("\"components\"").contains("\"statesync\"").contains("\"details\"");
+	}
+
+	@Test
+	void anythingNotListedIsClosed() {
+		assertThat(exchange(HttpMethod.GET, "/actuator/env", null, null).status()).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(exchange(HttpMethod.DELETE, "/settings", null, null).status()).isEqualTo(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void listensOnLoopbackOnlyUnlessConfigured() {
+		assertThat(this.environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+	}
+
+	@Test
 	void invalidBodyAnswers400WithTheReasonAndPublishesNothing() {
-		Object before = http().get().uri("/settings").retrieve().body(Map.class).get("revision");
+		Object before = revision();
 		String invalid = put("{\"theme\":\"\",\"maxUploadMb\":0,\"features\":{}}", HttpStatus.BAD_REQUEST);
 		assertThat(invalid).contains("maxUploadMb must be greater than or equal to 1")
 			.contains("theme must not be blank");
 		assertThat(put("not json", HttpStatus.BAD_REQUEST)).contains("not a settings JSON document");
 		assertThat(put("{\"theme\":\"dark\"}", HttpStatus.BAD_REQUEST)).contains("maxUploadMb must not be null");
-		assertThat(http().get().uri("/settings").retrieve().body(Map.class).get("revision")).isEqualTo(before);
+		assertThat(revision()).isEqualTo(before);
 	}
 
 	@Test
@@ -68,16 +148,31 @@ class SampleApplicationTests {
 		assertThat(body).contains("store is unavailable");
 	}
 
+	private Object revision() {
+		return http().get().uri("/settings").retrieve().body(Map.class).get("revision");
+	}
+
 	private String put(String body, HttpStatus expected) {
-		return http().put()
-			.uri("/settings")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.exchange((request, response) -> {
-				HttpStatusCode status = response.getStatusCode();
-				assertThat(status).isEqualTo(expected);
-				return new String(response.getBody().readAllBytes());
-			});
+		Answer answer = exchange(HttpMethod.PUT, "/settings", WRITER, body);
+		assertThat(answer.status()).isEqualTo(expected);
+		return answer.body();
+	}
+
+	private Answer exchange(HttpMethod method, String path, String @Nullable [] credentials, @Nullable String body) {
+		RestClient.RequestBodySpec request = http().method(method).uri(path).headers((headers) -> {
+			if (credentials != null) {
+				headers.setBasicAuth(credentials[0], credentials[1]);
+			}
+		});
+		if (body != null) {
+			request.contentType(MediaType.APPLICATION_JSON).body(body);
+		}
+		return request.exchange((req, response) -> new Answer(response.getStatusCode(),
+				new String(response.getBody().readAllBytes()), response.getHeaders().getFirst("WWW-Authenticate")));
+	}
+
+	private record Answer(HttpStatusCode status, String body, @Nullable String wwwAuthenticate) {
+
 	}
 
 }
