@@ -78,10 +78,22 @@ class SettingsController {
 	}
 
 	@ExceptionHandler(PublishException.class)
-	ProblemDetail storeUnavailable(PublishException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-				"Settings were not published: the store is unavailable (" + ex.getCause() + ")");
-		problem.setTitle("Store unavailable");
+	ProblemDetail notPublished(PublishException ex) {
+		// the reason says whose move it is: the caller's (too large, invalid) or the
+		// store's (unreachable, no answer in time, refused: the message names its answer)
+		ProblemDetail problem = switch (ex.getReason()) {
+			case TOO_LARGE -> problem(HttpStatus.CONTENT_TOO_LARGE, "Settings too large", ex);
+			case INVALID -> problem(HttpStatus.BAD_REQUEST, "Invalid settings", ex);
+			case UNAVAILABLE, TIMEOUT -> problem(HttpStatus.SERVICE_UNAVAILABLE, "Store unavailable", ex);
+			case REFUSED -> problem(HttpStatus.SERVICE_UNAVAILABLE, "Store refused the write", ex);
+		};
+		return problem;
+	}
+
+	private static ProblemDetail problem(HttpStatus status, String title, PublishException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
+				"Settings were not published: " + ex.getMessage());
+		problem.setTitle(title);
 		return problem;
 	}
 

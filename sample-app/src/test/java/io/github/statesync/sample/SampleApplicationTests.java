@@ -1,6 +1,9 @@
 package io.github.statesync.sample;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.jspecify.annotations.Nullable;
@@ -20,9 +23,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "statesync.redis.publish-timeout=1s", "spring.data.redis.timeout=500ms",
+				"statesync.topics.settings.max-payload-size=2KB",
 				"sample.security.writer.password=test-writer-password",
 				"sample.security.operator.password=test-operator-password" })
 class SampleApplicationTests {
@@ -111,8 +116,12 @@ class SampleApplicationTests {
 
 	@Test
 	void healthHidesDetailsFromAnonymousAndShowsThemToTheOperator() {
+		// a test before this one may have stopped Redis: health is down until the node
+		// has its pub/sub connection back
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(exchange(HttpMethod.GET, "/actuator/health", null, null).status())
+				.isEqualTo(HttpStatus.OK));
 		Answer anonymous = exchange(HttpMethod.GET, "/actuator/health", null, null);
-		assertThat(anonymous.status()).isEqualTo(HttpStatus.OK);
 		assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("components").doesNotContain("redis");
 		Answer operator = exchange(HttpMethod.GET, "/actuator/health", OPERATOR, null);
 		assertThat(operator.status()).isEqualTo(HttpStatus.OK);
@@ -142,10 +151,22 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void settingsOverThePayloadLimitAnswer413WithTheReasonAndPublishNothing() {
+		Object before = revision();
+		String features = IntStream.range(0, 200)
+			.mapToObj((i) -> "\"feature-" + i + "\":true")
+			.collect(Collectors.joining(",", "{", "}"));
+		String body = put("{\"theme\":\"dark\",\"maxUploadMb\":25,\"features\":" + features + "}",
+				HttpStatus.CONTENT_TOO_LARGE);
+		assertThat(body).contains("over the topic's payload limit").contains("max-payload-size");
+		assertThat(revision()).isEqualTo(before);
+	}
+
+	@Test
 	void storeDownAnswers503() {
 		redis.server().stop();
 		String body = put("{\"theme\":\"dark\",\"maxUploadMb\":25,\"features\":{}}", HttpStatus.SERVICE_UNAVAILABLE);
-		assertThat(body).contains("store is unavailable");
+		assertThat(body).contains("Store unavailable");
 	}
 
 	private Object revision() {

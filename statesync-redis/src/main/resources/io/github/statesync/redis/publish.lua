@@ -3,6 +3,17 @@
 -- ARGV[1] channel, ARGV[2] data as JSON, ARGV[3] event JSON up to the revision value,
 -- ARGV[4] event JSON after it, ARGV[5] expected current revision, or '' for unconditional
 -- Returns the new revision, or '!' followed by the current revision when the expectation failed.
+-- Redis does not roll a script back: check every write against the caller's ACL first (Redis 7+),
+-- so that a user who may store but not announce, or announce but not store, changes nothing.
+if redis.acl_check_cmd then
+  local writes = { { 'SET', KEYS[1], '0' }, { 'INCR', KEYS[1] }, { 'SET', KEYS[2], '0' }, { 'PUBLISH', ARGV[1], '0' } }
+  for _, write in ipairs(writes) do
+    if not redis.acl_check_cmd(unpack(write)) then
+      return redis.error_reply('NOPERM this user may not ' .. string.lower(write[1]) .. ' ' .. write[2]
+        .. ' (a publish needs set and incr on the topic\'s keys and publish on its channel); nothing was written')
+    end
+  end
+end
 local current = redis.call('GET', KEYS[1])
 if ARGV[5] ~= '' and (current or '0') ~= ARGV[5] then
   return '!' .. (current or '0')
