@@ -101,8 +101,9 @@ final class RedisFailures {
 		String prefix = keys.prefix();
 		return switch (code) {
 			case "WRONGPASS", "NOAUTH" -> ": check the username and password statesync connects to Redis with";
-			case "NOPERM" -> ": grant the ACL user what statesync needs, for example ACL SETUSER " + user + " ~"
-					+ prefix + "* &" + prefix + "* +@read +@write +@pubsub +@scripting +time";
+			case "NOPERM" -> ": grant the ACL user a writer's rules (docs/security.md): ACL SETUSER " + user
+					+ " +get +set +incr +time +publish +eval +evalsha +subscribe +unsubscribe +ping ~" + prefix
+					+ "{*}:revision ~" + prefix + "{*}:snapshot &" + prefix + "{*}:events";
 			case "OOM" -> ": Redis is full (maxmemory with the noeviction policy): raise maxmemory, "
 					+ "free memory, or give statesync a Redis of its own";
 			case "READONLY" -> ": statesync writes to a read-only replica: connect it to the primary";

@@ -53,10 +53,10 @@ final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 					+ "Redis ACL user (ACL LIST).";
 		}
 		if (answered(description, "NOPERM")) {
-			return "Redis refused a command, key or channel to the ACL user (NOPERM): grant what statesync "
-					+ "needs, for example ACL SETUSER <user> ~statesync:* &statesync:* +@read +@write +@pubsub "
-					+ "+@scripting +time (with the prefix of 'statesync.redis.key-prefix'), or connect as another "
-					+ "user ('spring.data.redis.username').";
+			return "Redis refused a command, key or channel to the ACL user (NOPERM): grant it a reader's rules, "
+					+ "ACL SETUSER <user> +get +subscribe +unsubscribe +ping %R~statesync:{*}:snapshot "
+					+ "&statesync:{*}:events, and a writer's too if it publishes (docs/security.md; with the prefix "
+					+ "of 'statesync.redis.key-prefix'), or connect as another user ('spring.data.redis.username').";
 		}
 		if (answered(description, "OOM")) {
 			return "Redis is full (OOM with maxmemory and the noeviction policy): raise its maxmemory or free "
