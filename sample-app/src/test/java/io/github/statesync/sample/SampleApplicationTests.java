@@ -1,7 +1,15 @@
 package io.github.statesync.sample;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -35,6 +43,10 @@ class SampleApplicationTests {
 	private static final String[] WRITER = { "writer", "test-writer-password" };
 
 	private static final String[] OPERATOR = { "operator", "test-operator-password" };
+
+	private static final Path OBSERVABILITY = Path.of("..", "observability");
+
+	private static final Pattern METRIC_NAME = Pattern.compile("statesync_[a-z_]+");
 
 	private static final String SETTINGS = "{\"theme\":\"dark\",\"maxUploadMb\":25,\"features\":{\"beta\":true}}";
 
@@ -112,6 +124,29 @@ class SampleApplicationTests {
 			assertThat(exchange(HttpMethod.GET, path, WRITER, null).status()).as(path).isEqualTo(HttpStatus.FORBIDDEN);
 			assertThat(exchange(HttpMethod.GET, path, OPERATOR, null).status()).as(path).isEqualTo(HttpStatus.OK);
 		}
+	}
+
+	@Test
+	void everyMetricTheAlertRulesAndTheDashboardUseIsExported() throws IOException {
+		put(SETTINGS, HttpStatus.OK);
+		Set<String> referenced = new TreeSet<>();
+		for (Path asset : List.of(OBSERVABILITY.resolve("prometheus/statesync-alerts.yml"),
+				OBSERVABILITY.resolve("grafana/statesync-dashboard.json"))) {
+			Matcher names = METRIC_NAME.matcher(Files.readString(asset));
+			while (names.find()) {
+				referenced.add(names.group());
+			}
+		}
+		assertThat(referenced).contains("statesync_errors_events_total", "statesync_lag_seconds_bucket");
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			Answer scrape = exchange(HttpMethod.GET, "/actuator/prometheus", OPERATOR, null);
+			Set<String> exported = scrape.body()
+				.lines()
+				.filter((line) -> line.startsWith("statesync_"))
+				.map((line) -> line.split("[{ ]", 2)[0])
+				.collect(Collectors.toSet());
+			assertThat(exported).containsAll(referenced);
+		});
 	}
 
 	@Test
