@@ -63,6 +63,12 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * subscriber's own, so that starting thousands of topics costs a few round trips rather
  * than one each. One listener serves every channel: each message is decoded once,
  * whatever the number of handles of its topic.
+ * <p>
+ * A pub/sub connection only receives, so a half-open one (the network forgot it, the
+ * socket still looks connected) would go unnoticed: with Lettuce the subscriber proves it
+ * alive with a {@code PING} on it every {@link PubSubLiveness#interval()}, and drops it
+ * when no answer comes within {@link PubSubLiveness#timeout()}, so that it reconnects and
+ * every topic resyncs ({@link #livenessFailures()} counts them).
  *
  * @author statesync
  * @since 0.1.0
