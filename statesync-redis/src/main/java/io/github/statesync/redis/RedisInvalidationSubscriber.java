@@ -127,7 +127,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	/**
 	 * Create a subscriber on a container the caller owns, starts and stops. With Lettuce,
 	 * build the subscriber before the container opens its pub/sub connection (before it
-	 * has listeners), or {@link #isConnected()} cannot see that connection drop.
+	 * has listeners), or {@link #isConnected()} cannot see that connection drop. The
+	 * connection is proved alive with {@link PubSubLiveness#DEFAULT}.
 	 * @param container the listener container
 	 * @param codec decodes events
 	 * @param keys where topics live
