@@ -15,12 +15,15 @@ import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.test.redis.RedisServerExtension;
 import io.github.statesync.test.redis.TcpProxy;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.protocol.ProtocolVersion;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,7 +128,29 @@ class RedisPubSubLivenessIntegrationTests {
 		subscriber.subscribe("settings", listener);
 		await().atMost(LIVENESS_BOUND).until(() -> listener.resyncs.get() == 1);
 
-		await().during(Duration.ofSeconds(1))
+		await().during(Duration.ofSeconds(2))
+			.atMost(LIVENESS_BOUND)
+			.until(() -> listener.resyncs.get() == 1 && subscriber.livenessFailures() == 0);
+	}
+
+	@Test
+	void resp2ConnectionAnswersThePingInSubscribedMode() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(redis.server().host(), redis.server().port()),
+				LettuceClientConfiguration.builder()
+					.clientOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build())
+					.build());
+		factory.afterPropertiesSet();
+		factory.start();
+		this.closeables.add(factory::destroy);
+		RedisInvalidationSubscriber subscriber = subscriber(factory,
+				new PubSubLiveness(Duration.ofMillis(50), Duration.ofMillis(1000)));
+		RecordingListener listener = new RecordingListener();
+		subscriber.subscribe("settings", listener);
+		await().atMost(LIVENESS_BOUND).until(() -> listener.resyncs.get() == 1);
+
+		// RESP2 answers a PING in subscribed mode with ["pong", ""], not +PONG
+		await().during(Duration.ofSeconds(2))
 			.atMost(LIVENESS_BOUND)
 			.until(() -> listener.resyncs.get() == 1 && subscriber.livenessFailures() == 0);
 	}
@@ -144,7 +169,7 @@ class RedisPubSubLivenessIntegrationTests {
 		await().atMost(LIVENESS_BOUND).until(() -> listener.resyncs.get() == 1);
 
 		// Redis answers NOPERM, which proves the connection as well as PONG
-		await().during(Duration.ofSeconds(1))
+		await().during(Duration.ofSeconds(2))
 			.atMost(LIVENESS_BOUND)
 			.until(() -> listener.resyncs.get() == 1 && subscriber.livenessFailures() == 0);
 		assertThat(redis.server().command("ACL", "LOG")).as("PING was refused, not let through").contains("noping");
