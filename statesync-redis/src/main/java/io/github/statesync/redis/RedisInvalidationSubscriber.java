@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.github.statesync.core.engine.RetryPolicy;
+import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.engine.SyncThreads;
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
@@ -62,6 +63,12 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * subscriber's own, so that starting thousands of topics costs a few round trips rather
  * than one each. One listener serves every channel: each message is decoded once,
  * whatever the number of handles of its topic.
+ * <p>
+ * A pub/sub connection only receives, so a half-open one (the network forgot it, the
+ * socket still looks connected) would go unnoticed: with Lettuce the subscriber proves it
+ * alive with a {@code PING} on it every {@link PubSubLiveness#interval()}, and drops it
+ * when no answer comes within {@link PubSubLiveness#timeout()}, so that it reconnects and
+ * every topic resyncs ({@link #livenessFailures()} counts them).
  *
  * @author statesync
  * @since 0.1.0
@@ -92,6 +99,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	private final @Nullable ConnectionWatcher connectionWatcher;
 
+	private final @Nullable PubSubLivenessProbe liveness;
+
 	private final Object changesMonitor = new Object();
 
 	// guarded by changesMonitor: channels whose first listener came or last one went
@@ -118,17 +127,36 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	/**
 	 * Create a subscriber on a container the caller owns, starts and stops. With Lettuce,
 	 * build the subscriber before the container opens its pub/sub connection (before it
-	 * has listeners), or {@link #isConnected()} cannot see that connection drop.
+	 * has listeners), or {@link #isConnected()} cannot see that connection drop. The
+	 * connection is proved alive with {@link PubSubLiveness#DEFAULT}.
 	 * @param container the listener container
 	 * @param codec decodes events
 	 * @param keys where topics live
 	 */
 	public RedisInvalidationSubscriber(RedisMessageListenerContainer container, SyncCodec codec, RedisTopicKeys keys) {
-		this(container, false, codec, keys);
+		this(container, false, codec, keys, PubSubLiveness.DEFAULT);
+	}
+
+	/**
+	 * Create a subscriber on a container the caller owns, starts and stops, that proves
+	 * its pub/sub connection alive as the settings say. With Lettuce, build the
+	 * subscriber before the container opens its pub/sub connection (before it has
+	 * listeners), or neither {@link #isConnected()} nor the liveness probe can see that
+	 * connection.
+	 * @param container the listener container
+	 * @param codec decodes events
+	 * @param keys where topics live
+	 * @param liveness how often to prove the pub/sub connection alive
+	 * @since 0.1.0
+	 */
+	public RedisInvalidationSubscriber(RedisMessageListenerContainer container, SyncCodec codec, RedisTopicKeys keys,
+			PubSubLiveness liveness) {
+		this(container, false, codec, keys, liveness);
 	}
 
 	private RedisInvalidationSubscriber(RedisMessageListenerContainer container, boolean ownsContainer, SyncCodec codec,
-			RedisTopicKeys keys) {
+			RedisTopicKeys keys, PubSubLiveness liveness) {
+		Objects.requireNonNull(liveness, "liveness must not be null");
 		this.container = Objects.requireNonNull(container, "container must not be null");
 		this.ownsContainer = ownsContainer;
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
@@ -139,6 +167,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		if (this.connectionWatcher != null) {
 			this.connectionWatcher.attach();
 		}
+		ConnectionWatcher watcher = this.connectionWatcher;
+		this.liveness = (watcher != null && liveness.isEnabled()) ? new PubSubLivenessProbe(liveness,
+				SyncScheduler.shared(), watcher::carriers, this.subscriptions::get, watcher::dropping) : null;
 	}
 
 	/**
@@ -180,6 +211,19 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	}
 
 	/**
+	 * Return how many times the pub/sub connection did not answer the liveness probe in
+	 * time and was dropped (to reconnect, resubscribe and resync every topic). A count
+	 * that grows means connections go half-open between this node and Redis.
+	 * @return the count since the subscriber was created, {@code 0} when the probe is off
+	 * @since 0.1.0
+	 * @see PubSubLiveness
+	 */
+	public long livenessFailures() {
+		PubSubLivenessProbe probe = this.liveness;
+		return (probe != null) ? probe.failures() : 0;
+	}
+
+	/**
 	 * Create a subscriber with a listener container of its own, started, that
 	 * {@link #close()} stops.
 	 * @param connectionFactory the connections to use
@@ -208,12 +252,29 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 */
 	public static RedisInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
 			RedisTopicKeys keys, Consumer<RedisMessageListenerContainer> customizer) {
+		return create(connectionFactory, codec, keys, customizer, PubSubLiveness.DEFAULT);
+	}
+
+	/**
+	 * Create a subscriber with a listener container of its own, customized before it
+	 * starts, that {@link #close()} stops, and that proves its pub/sub connection alive
+	 * as the settings say (with Lettuce; other clients are not probed).
+	 * @param connectionFactory the connections to use
+	 * @param codec decodes events
+	 * @param keys where topics live
+	 * @param customizer customizes the container before it starts
+	 * @param liveness how often to prove the pub/sub connection alive
+	 * @return the subscriber
+	 * @since 0.1.0
+	 */
+	public static RedisInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
+			RedisTopicKeys keys, Consumer<RedisMessageListenerContainer> customizer, PubSubLiveness liveness) {
 		RedisMessageListenerContainer container = createContainer(connectionFactory);
 		customizer.accept(container);
 		dispatchOnTheConnection(container);
 		container.afterPropertiesSet();
 		container.start();
-		return new RedisInvalidationSubscriber(container, true, codec, keys);
+		return new RedisInvalidationSubscriber(container, true, codec, keys, liveness);
 	}
 
 	/**
@@ -259,6 +320,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		}
 		if (startChanges) {
 			startChanges();
+		}
+		if (this.liveness != null) {
+			this.liveness.start();
 		}
 		AtomicBoolean cancelled = new AtomicBoolean();
 		return () -> {
@@ -563,6 +627,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	@Override
 	public void close() {
 		boolean idle = awaitChanges();
+		if (this.liveness != null) {
+			this.liveness.close();
+		}
 		if (this.connectionWatcher != null) {
 			this.connectionWatcher.detach();
 		}
@@ -667,6 +734,10 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 		private final Set<Probe> lost = ConcurrentHashMap.newKeySet();
 
+		/** Connections the liveness probe is dropping: their loss was logged already. */
+		private final Set<RedisChannelHandler<?, ?>> dropped = Collections
+			.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
+
 		private volatile @Nullable AbstractRedisClient client;
 
 		private volatile boolean confirmed;
@@ -725,10 +796,39 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			}
 		}
 
+		/**
+		 * Return the open pub/sub connections that carry one of this subscriber's
+		 * channels: those the liveness probe pings.
+		 */
+		List<StatefulRedisPubSubConnection<Object, Object>> carriers() {
+			List<StatefulRedisPubSubConnection<Object, Object>> carriers = new ArrayList<>(1);
+			synchronized (this.probes) {
+				for (Probe probe : this.probes.values()) {
+					StatefulRedisPubSubConnection<Object, Object> connection = probe.connection.get();
+					if (connection != null && connection.isOpen() && !this.lost.contains(probe)
+							&& probe.carriesOurChannel()) {
+						carriers.add(connection);
+					}
+				}
+			}
+			return carriers;
+		}
+
+		/**
+		 * The liveness probe is about to drop the connection, and logged why.
+		 */
+		void dropping(StatefulRedisPubSubConnection<Object, Object> connection) {
+			if (connection instanceof RedisChannelHandler<?, ?> handler) {
+				this.dropped.add(handler);
+			}
+		}
+
 		@Override
 		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
 			Probe probe = this.probes.get(connection);
-			if (probe != null && probe.carriesOurChannel() && this.lost.add(probe) && this.lost.size() == 1) {
+			boolean logged = this.dropped.remove(connection);
+			if (probe != null && probe.carriesOurChannel() && this.lost.add(probe) && this.lost.size() == 1
+					&& !logged) {
 				logger.warn("Lost the pub/sub connection to Redis: invalidations of {} topics wait for it to come back",
 						RedisInvalidationSubscriber.this.subscriptions.get());
 			}

@@ -227,6 +227,19 @@ public class StateSyncProperties {
 		 */
 		private Duration publishTimeout = Duration.ofSeconds(5);
 
+		/**
+		 * Time between two proofs that the pub/sub connection is alive (a PING on it); a
+		 * connection that does not answer within the liveness timeout is dropped,
+		 * reconnected, and every topic resyncs. 0 disables the probe.
+		 */
+		private Duration livenessInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Longest wait for the pub/sub connection to answer a liveness probe. A half-open
+		 * connection is found within liveness-interval + liveness-timeout.
+		 */
+		private Duration livenessTimeout = Duration.ofSeconds(4);
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -241,6 +254,22 @@ public class StateSyncProperties {
 
 		public void setPublishTimeout(Duration publishTimeout) {
 			this.publishTimeout = publishTimeout;
+		}
+
+		public Duration getLivenessInterval() {
+			return this.livenessInterval;
+		}
+
+		public void setLivenessInterval(Duration livenessInterval) {
+			this.livenessInterval = livenessInterval;
+		}
+
+		public Duration getLivenessTimeout() {
+			return this.livenessTimeout;
+		}
+
+		public void setLivenessTimeout(Duration livenessTimeout) {
+			this.livenessTimeout = livenessTimeout;
 		}
 
 	}

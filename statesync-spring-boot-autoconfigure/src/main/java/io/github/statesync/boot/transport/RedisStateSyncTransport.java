@@ -12,6 +12,7 @@ import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.SnapshotProvider;
 import io.github.statesync.jackson.JacksonSyncCodec;
+import io.github.statesync.redis.PubSubLiveness;
 import io.github.statesync.redis.RedisInvalidationSubscriber;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
@@ -59,12 +60,14 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	 * @param inlineMaxBytes the default largest data carried inline in invalidations
 	 * @param maxNestingDepth the deepest accepted JSON nesting
 	 * @param publishTimeout how long a publish waits for Redis
+	 * @param liveness how often the pub/sub connection proves it is alive
 	 * @param containerCustomizer customizes the pub/sub listener container before it
 	 * starts
 	 */
 	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
 			@Nullable String nodeId, int maxPayloadBytes, int inlineMaxBytes, int maxNestingDepth,
-			Duration publishTimeout, Consumer<RedisMessageListenerContainer> containerCustomizer) {
+			Duration publishTimeout, PubSubLiveness liveness,
+			Consumer<RedisMessageListenerContainer> containerCustomizer) {
 		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
 			throw new IllegalArgumentException(
 					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
@@ -75,7 +78,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 		this.defaultPayloadLimit = maxPayloadBytes;
 		this.defaultInlineLimit = inlineMaxBytes;
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
-		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer);
+		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer,
+				liveness);
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
 				(topic) -> {
 					TopicSettings settings = this.followed.get(topic);
@@ -141,6 +145,16 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	 */
 	public @Nullable String subscriptionFailure(String topic) {
 		return this.subscriber.subscriptionFailure(topic);
+	}
+
+	/**
+	 * Return how many times the pub/sub connection did not answer its liveness probe in
+	 * time and was dropped, reconnected and every topic resynced: a count that grows
+	 * means connections go half-open between this node and Redis. Read from memory.
+	 * @return the count since the transport started
+	 */
+	public long pubSubLivenessFailures() {
+		return this.subscriber.livenessFailures();
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.test.redis.RedisServerExtension;
+import io.github.statesync.test.redis.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -183,6 +184,52 @@ class StateSyncRedisIntegrationTests {
 				await().atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("teal"));
 			});
+	}
+
+	@Test
+	void halfOpenPubSubConnectionIsFoundWithTheConfiguredLiveness() {
+		try (TcpProxy proxy = TcpProxy.to(redis.server())) {
+			this.runner
+				.withPropertyValues("spring.data.redis.port=" + proxy.port(), "statesync.redis.liveness-interval=200ms",
+						"statesync.redis.liveness-timeout=300ms")
+				.run((context) -> {
+					RedisStateSyncTransport transport = context.getBean(RedisStateSyncTransport.class);
+					await().atMost(Duration.ofSeconds(10)).until(transport::isPubSubConnected);
+					assertThat(transport.pubSubLivenessFailures()).isZero();
+					proxy.blackhole();
+					await().atMost(Duration.ofSeconds(10)).until(() -> transport.pubSubLivenessFailures() >= 1);
+					// the data connection was held too: let it go before the context
+					// closes
+					proxy.heal();
+					await().atMost(Duration.ofSeconds(10)).until(transport::isPubSubConnected);
+				});
+		}
+	}
+
+	@Test
+	void negativeLivenessIntervalFailsStartupNamingTheProperty() {
+		node().withPropertyValues("statesync.redis.liveness-interval=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(new StateSyncFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+				.contains("statesync.redis.liveness-interval");
+		});
+	}
+
+	@Test
+	void zeroLivenessTimeoutFailsStartupNamingTheProperty() {
+		node().withPropertyValues("statesync.redis.liveness-timeout=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(new StateSyncFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+				.contains("statesync.redis.liveness-timeout");
+		});
+	}
+
+	@Test
+	void zeroLivenessIntervalTurnsTheProbeOff() {
+		node().withPropertyValues("statesync.redis.liveness-interval=0").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(RedisStateSyncTransport.class).pubSubLivenessFailures()).isZero();
+		});
 	}
 
 	/**

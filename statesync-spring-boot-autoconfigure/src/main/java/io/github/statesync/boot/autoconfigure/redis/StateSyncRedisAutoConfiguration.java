@@ -1,5 +1,6 @@
 package io.github.statesync.boot.autoconfigure.redis;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.github.statesync.boot.autoconfigure.InvalidStateSyncConfigurationException;
@@ -8,6 +9,7 @@ import io.github.statesync.boot.autoconfigure.StateSyncProperties;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.jackson.JacksonSyncCodec;
+import io.github.statesync.redis.PubSubLiveness;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
 import org.jspecify.annotations.Nullable;
@@ -74,8 +76,23 @@ public final class StateSyncRedisAutoConfiguration {
 		return new RedisStateSyncTransport(connectionFactory,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), keys,
 				properties.determineNodeId(environment), maxPayload, inlineMax,
-				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(),
+				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(), liveness(redis),
 				listenerContainer(beanFactory, connectionFactory, environment));
+	}
+
+	private static PubSubLiveness liveness(StateSyncProperties.Redis redis) {
+		Duration interval = redis.getLivenessInterval();
+		Duration timeout = redis.getLivenessTimeout();
+		if (interval == null || interval.isNegative()) {
+			throw new InvalidStateSyncConfigurationException("statesync.redis.liveness-interval", interval,
+					"must be zero (no probe) or positive, for example 5s");
+		}
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidStateSyncConfigurationException("statesync.redis.liveness-timeout", timeout,
+					"must be positive, for example 4s: a half-open pub/sub connection is found within "
+							+ "liveness-interval + liveness-timeout");
+		}
+		return new PubSubLiveness(interval, timeout);
 	}
 
 	/**
