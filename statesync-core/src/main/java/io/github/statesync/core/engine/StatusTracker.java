@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -311,6 +312,11 @@ final class StatusTracker {
 			cancelTimer();
 		}
 		if (next == previous.status()) {
+			String cause = cause(next);
+			if (!Objects.equals(cause, previous.cause())) {
+				// the same status for another reason: no change to tell
+				this.current = new SyncStatus(next, previous.since(), cause);
+			}
 			return;
 		}
 		SyncStatus status = new SyncStatus(next, this.clock.instant(), cause(next));
