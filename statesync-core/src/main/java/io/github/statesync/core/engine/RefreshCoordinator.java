@@ -310,11 +310,16 @@ final class RefreshCoordinator<T> {
 				}
 				if (failure != null) {
 					Throwable cause = ErrorReporter.unwrap(failure);
-					boolean unusable = cause instanceof ProtocolException || cause instanceof SnapshotMissingException;
-					coordinator.status.fetchFailed(unusable
-							? ((cause instanceof ProtocolException) ? SyncPhase.PROTOCOL : SyncPhase.REGRESSION)
-							: SyncPhase.FETCH, cause);
-					if (unusable) {
+					if (cause instanceof SnapshotMissingException) {
+						// reached, and it lost data: the node holds the newest state
+						// known
+						coordinator.status.sourceAnswered();
+					}
+					else {
+						coordinator.status.fetchFailed(
+								(cause instanceof ProtocolException) ? SyncPhase.PROTOCOL : SyncPhase.FETCH, cause);
+					}
+					if (cause instanceof ProtocolException || cause instanceof SnapshotMissingException) {
 						// the source holds a bad snapshot, or lost it: asking again now
 						// gets
 						// the same; a lost snapshot is reported as the source going back,

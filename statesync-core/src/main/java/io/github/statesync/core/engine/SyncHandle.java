@@ -307,7 +307,12 @@ public final class SyncHandle<T> {
 	 * @return {@code true} if it was applied
 	 */
 	public boolean applyLocal(SnapshotEnvelope<T> snapshot) {
-		return this.gate.apply(snapshot, SyncPhase.APPLY, 0, null) == RevisionGate.Result.APPLIED;
+		if (this.gate.apply(snapshot, SyncPhase.APPLY, 0, null) != RevisionGate.Result.APPLIED) {
+			return false;
+		}
+		// it was just written to the source: the source is reachable
+		this.status.sourceAnswered();
+		return true;
 	}
 
 	/**

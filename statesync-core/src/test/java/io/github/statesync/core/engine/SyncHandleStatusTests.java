@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +136,19 @@ class SyncHandleStatusTests {
 		assertThat(handle.status().cause()).isNull();
 		assertThat(this.listener.statusChanges()).containsExactly(TopicStatus.INITIALIZING, TopicStatus.CURRENT,
 				TopicStatus.STALE, TopicStatus.CURRENT);
+	}
+
+	@Test
+	void ownWriteAppliedLocallyEndsAnOutage() {
+		this.source.put(TOPIC, 1, "v1");
+		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS.withRetry(RetryPolicy.NONE), false);
+		handle.start();
+		this.source.failNextFetches(new IOException("connection refused"));
+		handle.refresh();
+		this.scheduler.advance(STALE_AFTER);
+		assertThat(handle.status().status()).isEqualTo(TopicStatus.STALE);
+		handle.applyLocal(new SnapshotEnvelope<>(Revision.of(2), "v2"));
+		assertThat(handle.status().status()).isEqualTo(TopicStatus.CURRENT);
 	}
 
 	@Test
