@@ -86,8 +86,10 @@ class StateSyncStatusIntegrationTests {
 				assertThat(topicHealth(context)).containsEntry("status", "UP").containsEntry("syncStatus", "CURRENT");
 
 				redis.server().stop();
+				long stoppedAt = System.nanoTime();
 				context.getBean(SyncedTopicRegistry.class).handle("settings").refresh();
 				SyncStatus stale = await(settings.whenStatus(TopicStatus.STALE));
+				long staleAt = System.nanoTime();
 				assertThat(stale.cause()).contains("source has not been reached");
 				described = context.getBean(StateSyncEndpoint.class).topic("settings");
 				assertThat(described.status()).isEqualTo(TopicStatus.STALE);
@@ -100,7 +102,13 @@ class StateSyncStatusIntegrationTests {
 					.containsEntry("reason", stale.cause());
 
 				redis.server().restart();
+				long restartedAt = System.nanoTime();
 				await(settings.whenStatus(TopicStatus.CURRENT));
+				System.out.printf(
+						"STATUS outage: STALE %d ms after Redis stopped (stale-after 2 s), CURRENT %d ms "
+								+ "after it restarted%n",
+						Duration.ofNanos(staleAt - stoppedAt).toMillis(),
+						Duration.ofNanos(System.nanoTime() - restartedAt).toMillis());
 				assertThat(statuses(context)).containsSubsequence(TopicStatus.INITIALIZING, TopicStatus.CURRENT,
 						TopicStatus.STALE, TopicStatus.CURRENT);
 			});
@@ -161,7 +169,10 @@ class StateSyncStatusIntegrationTests {
 			this.runner.withPropertyValues("spring.data.redis.port=" + redis.server().port())
 				.run((writer) -> after[0] = writer.getBean(StatePublisher.class)
 					.publish("settings", Map.of("theme", "after")));
+			long restartedAt = System.nanoTime();
 			assertThat(await(settings.whenApplied(after[0]))).isEqualTo(after[0]);
+			System.out.printf("STATUS archive: ON_ARCHIVE to CURRENT %d ms after the write once Redis was back%n",
+					Duration.ofNanos(System.nanoTime() - restartedAt).toMillis());
 			await(settings.whenStatus(TopicStatus.CURRENT));
 			assertThat(restarted.getBean(StateSyncEndpoint.class).topic("settings").status())
 				.isEqualTo(TopicStatus.CURRENT);
