@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * good snapshot from its source starts on the newest state it ever held. An archive that
  * cannot be read or no longer applies is reported (phase {@link SyncPhase#ARCHIVE}) and
  * ignored.</li>
+ * <li>Status: {@link #status()} says whether the state held can be trusted to be the
+ * fleet's ({@link TopicStatus}); every change reaches
+ * {@link SyncListener#onStatusChanged}, and {@link #whenApplied} and {@link #whenStatus}
+ * wait for a revision or a status without polling. A timer on the scheduler exists only
+ * while a newer revision is pending or the source fails.</li>
  * </ul>
  * Instances are thread-safe. Build one with {@link #builder}.
  *
