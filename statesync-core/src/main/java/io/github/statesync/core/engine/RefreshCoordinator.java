@@ -56,6 +56,8 @@ final class RefreshCoordinator<T> {
 
 	private final BooleanSupplier stopped;
 
+	private final StatusTracker status;
+
 	private @Nullable Refresh running;
 
 	private @Nullable CompletableFuture<Void> queued;
@@ -66,7 +68,7 @@ final class RefreshCoordinator<T> {
 
 	RefreshCoordinator(String topic, SnapshotProvider<T> provider, SyncOptions options, SyncScheduler scheduler,
 			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, LastKnownGood<T> lastKnownGood,
-			Supplier<RandomGenerator> random, BooleanSupplier stopped) {
+			Supplier<RandomGenerator> random, BooleanSupplier stopped, StatusTracker status) {
 		this.topic = topic;
 		this.provider = provider;
 		this.options = options;
@@ -77,6 +79,7 @@ final class RefreshCoordinator<T> {
 		this.lastKnownGood = lastKnownGood;
 		this.random = random;
 		this.stopped = stopped;
+		this.status = status;
 	}
 
 	/**
@@ -307,6 +310,15 @@ final class RefreshCoordinator<T> {
 				}
 				if (failure != null) {
 					Throwable cause = ErrorReporter.unwrap(failure);
+					if (cause instanceof SnapshotMissingException) {
+						// reached, and it lost data: the node holds the newest state
+						// known
+						coordinator.status.sourceAnswered();
+					}
+					else {
+						coordinator.status.fetchFailed(
+								(cause instanceof ProtocolException) ? SyncPhase.PROTOCOL : SyncPhase.FETCH, cause);
+					}
 					if (cause instanceof ProtocolException || cause instanceof SnapshotMissingException) {
 						// the source holds a bad snapshot, or lost it: asking again now
 						// gets
@@ -323,6 +335,7 @@ final class RefreshCoordinator<T> {
 					}
 					return;
 				}
+				coordinator.status.sourceAnswered();
 				Revision snapshotRevision = Revision.of(coordinator.gate.localRevision());
 				if (snapshot != null) {
 					snapshotRevision = snapshot.revision();
@@ -355,6 +368,7 @@ final class RefreshCoordinator<T> {
 							Revision.of(this.announcedAtFetch)), snapshotRevision);
 					return;
 				}
+				coordinator.status.caughtUp(coordinator.gate.isBehind(coordinator.gate.announcedRevision()));
 				finish(this.applied ? RefreshOutcome.APPLIED : RefreshOutcome.SKIPPED);
 			}
 			catch (RuntimeException ex) {

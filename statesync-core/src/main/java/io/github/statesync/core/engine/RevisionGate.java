@@ -43,6 +43,8 @@ final class RevisionGate<T> {
 
 	private final BooleanSupplier stopped;
 
+	private final StatusTracker status;
+
 	private final ReentrantLock applyLock = new ReentrantLock();
 
 	private volatile long localRevision;
@@ -59,7 +61,7 @@ final class RevisionGate<T> {
 	private final AtomicReference<@Nullable SnapshotEnvelope<T>> pendingInline = new AtomicReference<>();
 
 	RevisionGate(String topic, SnapshotApplier<T> applier, SyncScheduler scheduler, SyncListener listener,
-			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped) {
+			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped, StatusTracker status) {
 		this.topic = topic;
 		this.applier = applier;
 		this.scheduler = scheduler;
@@ -67,6 +69,7 @@ final class RevisionGate<T> {
 		this.reporter = reporter;
 		this.lastKnownGood = lastKnownGood;
 		this.stopped = stopped;
+		this.status = status;
 	}
 
 	/**
@@ -126,6 +129,8 @@ final class RevisionGate<T> {
 			Result result = applyLocked(snapshot, SyncPhase.APPLY, attempt, onFailure, true);
 			if (result == Result.APPLIED) {
 				this.announced.set(new Announcement(snapshot.revision().longValue(), null));
+				// what was announced above the source's revision is gone from it
+				this.status.caughtUp(false);
 			}
 			return result;
 		}
@@ -200,6 +205,7 @@ final class RevisionGate<T> {
 			if (replacesArchive) {
 				// the source holds the archived revision: the node now runs on the source
 				this.onArchive = false;
+				this.status.changed();
 			}
 			logger.debug("Skipped snapshot of topic '{}' at revision {}: holding {}", this.topic, snapshot.revision(),
 					Revision.of(previous));
@@ -210,6 +216,9 @@ final class RevisionGate<T> {
 		}
 		catch (Throwable ex) {
 			this.reporter.report(Failure.of(phase, ex).snapshot(snapshot.revision()).attempt(attempt));
+			if (phase == SyncPhase.APPLY) {
+				this.status.applyFailed(revision, ex);
+			}
 			if (onFailure != null) {
 				onFailure.accept(ex);
 			}
@@ -237,6 +246,7 @@ final class RevisionGate<T> {
 			}
 		}
 		this.listener.onApplied(this.topic, Revision.of(previous), snapshot.revision(), timestampMs);
+		this.status.applied(this.localRevision);
 		return Result.APPLIED;
 	}
 
@@ -292,6 +302,7 @@ final class RevisionGate<T> {
 				candidate = new Announcement(revision, timestampMs);
 			}
 			if (this.announced.compareAndSet(current, candidate)) {
+				this.status.known(revision);
 				return;
 			}
 			current = this.announced.get();

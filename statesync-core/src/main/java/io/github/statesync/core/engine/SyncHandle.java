@@ -1,5 +1,6 @@
 package io.github.statesync.core.engine;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * good snapshot from its source starts on the newest state it ever held. An archive that
  * cannot be read or no longer applies is reported (phase {@link SyncPhase#ARCHIVE}) and
  * ignored.</li>
+ * <li>Status: {@link #status()} says whether the state held can be trusted to be the
+ * fleet's ({@link TopicStatus}); every change reaches
+ * {@link SyncListener#onStatusChanged}, and {@link #whenApplied} and {@link #whenStatus}
+ * wait for a revision or a status without polling. A timer on the scheduler exists only
+ * while a newer revision is pending or the source fails.</li>
  * </ul>
  * Instances are thread-safe. Build one with {@link #builder}.
  *
@@ -92,6 +98,8 @@ public final class SyncHandle<T> {
 
 	private final InvalidationGate<T> invalidations;
 
+	private final StatusTracker status;
+
 	private final Events events = new Events();
 
 	private final Object lifecycleMonitor = new Object();
@@ -112,10 +120,14 @@ public final class SyncHandle<T> {
 		this.reporter = new ErrorReporter(this.topic, this.listener, this.scheduler, this::localRevisionBits,
 				this::announcedRevisionBits);
 		this.lastKnownGood = new LastKnownGood<>(this.topic, builder.archive, this.reporter);
+		// reads the gate's fields when something changes, never before the gate exists
+		this.status = new StatusTracker(this.topic, this.options.staleAfter(), this.scheduler, builder.clock,
+				this.listener, this::state, this::hasSnapshot, this::isOnArchive, this::localRevisionBits);
 		this.gate = new RevisionGate<>(this.topic, builder.applier, this.scheduler, this.listener, this.reporter,
-				this.lastKnownGood, this::isStopped);
+				this.lastKnownGood, this::isStopped, this.status);
 		this.refreshes = new RefreshCoordinator<>(this.topic, builder.provider, this.options, this.scheduler,
-				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this::isStopped);
+				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this::isStopped,
+				this.status);
 		this.trigger = new RefreshTrigger(this.options.throttling(), this.scheduler,
 				() -> this.refreshes.request(false), (ex) -> report(Failure.of(SyncPhase.THROTTLE, ex)));
 		this.invalidations = new InvalidationGate<>(this.topic, builder.provider, builder.refreshFilter, this.listener,
@@ -213,6 +225,7 @@ public final class SyncHandle<T> {
 			this.state = State.RUNNING;
 			this.refreshes.startPolling();
 		}
+		this.status.changed();
 		if (failure != null && this.gate.hasSnapshot()) {
 			logger.warn(
 					"Started sync of topic '{}' on the archived snapshot at revision {}; the next event, "
@@ -241,6 +254,7 @@ public final class SyncHandle<T> {
 			subscribed = this.subscription;
 			this.subscription = null;
 		}
+		this.status.changed();
 		if (subscribed != null) {
 			cancelQuietly(subscribed);
 		}
@@ -275,6 +289,8 @@ public final class SyncHandle<T> {
 		// every apply checks the state under the apply lock: once it is free, none runs
 		// or can start
 		this.gate.awaitApplies();
+		// after the last apply: waits for a revision fail, waits for STOPPED complete
+		this.status.changed();
 		logger.debug("Stopped sync of topic '{}' at revision {}", this.topic, localRevision());
 	}
 
@@ -296,7 +312,12 @@ public final class SyncHandle<T> {
 	 * @return {@code true} if it was applied
 	 */
 	public boolean applyLocal(SnapshotEnvelope<T> snapshot) {
-		return this.gate.apply(snapshot, SyncPhase.APPLY, 0, null) == RevisionGate.Result.APPLIED;
+		if (this.gate.apply(snapshot, SyncPhase.APPLY, 0, null) != RevisionGate.Result.APPLIED) {
+			return false;
+		}
+		// it was just written to the source: the source is reachable
+		this.status.sourceAnswered();
+		return true;
 	}
 
 	/**
@@ -313,6 +334,42 @@ public final class SyncHandle<T> {
 	 */
 	public State state() {
 		return this.state;
+	}
+
+	/**
+	 * Return the topic's status: whether what it holds can be trusted to be the fleet's,
+	 * since when, and why.
+	 * @return the status
+	 */
+	public SyncStatus status() {
+		return this.status.current();
+	}
+
+	/**
+	 * Wait until a snapshot at least as new as the given revision is applied. Completes
+	 * at once if one is (for {@link Revision#ZERO}: once any snapshot is), with the local
+	 * revision; fails with an {@link IllegalStateException} when the handle stops first.
+	 * Add a bound with {@link CompletableFuture#orTimeout}; a future that times out or is
+	 * cancelled is forgotten by the handle. Dependent stages run on the handle's
+	 * {@link SyncScheduler}, never under its locks.
+	 * @param atLeast the lowest revision that completes the wait
+	 * @return a future completing with the revision applied
+	 */
+	public CompletableFuture<Revision> whenApplied(Revision atLeast) {
+		return this.status.whenApplied(Objects.requireNonNull(atLeast, "atLeast must not be null"));
+	}
+
+	/**
+	 * Wait until the topic's status is the given one. Completes at once if it is; fails
+	 * with an {@link IllegalStateException} when the handle stops first (unless the
+	 * status waited for is {@link TopicStatus#STOPPED}). Add a bound with
+	 * {@link CompletableFuture#orTimeout}; a future that times out or is cancelled is
+	 * forgotten by the handle.
+	 * @param status the status to wait for
+	 * @return a future completing with the status when it is reached
+	 */
+	public CompletableFuture<SyncStatus> whenStatus(TopicStatus status) {
+		return this.status.whenStatus(Objects.requireNonNull(status, "status must not be null"));
 	}
 
 	/**
@@ -346,6 +403,10 @@ public final class SyncHandle<T> {
 	 */
 	public SyncOptions options() {
 		return this.options;
+	}
+
+	private boolean isOnArchive() {
+		return this.gate.onArchive();
 	}
 
 	private long localRevisionBits() {
@@ -460,6 +521,8 @@ public final class SyncHandle<T> {
 
 		private @Nullable SnapshotArchive<T> archive;
 
+		private Clock clock = Clock.systemUTC();
+
 		// asked on the thread that computes each delay: a ThreadLocalRandom
 		// taken here and used on another thread is never seeded, so it would
 		// draw the same in every JVM
@@ -525,6 +588,18 @@ public final class SyncHandle<T> {
 		 */
 		public Builder<T> archive(SnapshotArchive<T> archive) {
 			this.archive = Objects.requireNonNull(archive, "archive must not be null");
+			return this;
+		}
+
+		/**
+		 * Set the clock that dates status changes ({@link SyncStatus#since()}; default
+		 * the system clock in UTC). How long a topic may stay behind is measured on the
+		 * scheduler's clock.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder<T> clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock must not be null");
 			return this;
 		}
 

@@ -69,6 +69,17 @@ public interface SyncListener {
 	}
 
 	/**
+	 * The topic's {@link TopicStatus} changed. Called once per change, in the order of
+	 * the changes, on the engine's threads (a change to {@link TopicStatus#STALE} without
+	 * other activity comes from a timer on the handle's {@link SyncScheduler}).
+	 * @param topic the topic
+	 * @param previous the status before
+	 * @param current the status now
+	 */
+	default void onStatusChanged(String topic, SyncStatus previous, SyncStatus current) {
+	}
+
+	/**
 	 * An error happened.
 	 * @param error the error with its context
 	 */

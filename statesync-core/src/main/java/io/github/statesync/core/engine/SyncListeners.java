@@ -95,6 +95,18 @@ final class SyncListeners implements SyncListener {
 	}
 
 	@Override
+	public void onStatusChanged(String topic, SyncStatus previous, SyncStatus current) {
+		for (SyncListener listener : this.listeners) {
+			try {
+				listener.onStatusChanged(topic, previous, current);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, topic, ex);
+			}
+		}
+	}
+
+	@Override
 	public void onError(SyncError error) {
 		for (SyncListener listener : this.listeners) {
 			try {

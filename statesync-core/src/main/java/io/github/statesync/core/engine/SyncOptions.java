@@ -20,18 +20,28 @@ import org.jspecify.annotations.Nullable;
  * failed first refresh after the handle restored its archived snapshot.
  * @param onRegression what the handle does when its source, asked after the handle
  * applied a revision, answers an older one twice in a row
+ * @param staleAfter how long the handle may know of a newer revision it has not applied,
+ * or fail to reach its source, before its status turns {@link TopicStatus#STALE}
  * @author statesync
  * @since 0.1.0
  */
 public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval,
-		Duration fetchTimeout, boolean failStartOnError, RegressionPolicy onRegression) {
+		Duration fetchTimeout, boolean failStartOnError, RegressionPolicy onRegression, Duration staleAfter) {
+
+	/**
+	 * The default of {@link #staleAfter()}, 30 s: two default reconcile intervals (15 s),
+	 * so a lost invalidation that reconciliation is about to repair does not flag the
+	 * topic, and three times the default fetch timeout, so one slow fetch does not
+	 * either; an outage or a node that cannot catch up shows within half a minute.
+	 */
+	public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
 
 	/**
 	 * Default retries, no throttling, no polling, 10 s fetch timeout, start fails when
-	 * the first refresh fails, a regressed source is followed.
+	 * the first refresh fails, a regressed source is followed, stale after 30 s.
 	 */
 	public static final SyncOptions DEFAULTS = new SyncOptions(RetryPolicy.DEFAULT, Throttling.NONE, null,
-			Duration.ofSeconds(10), true, RegressionPolicy.FOLLOW);
+			Duration.ofSeconds(10), true, RegressionPolicy.FOLLOW, DEFAULT_STALE_AFTER);
 
 	/**
 	 * Create options, validating them.
@@ -47,6 +57,26 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 		if (fetchTimeout == null || fetchTimeout.isNegative() || fetchTimeout.isZero()) {
 			throw new IllegalArgumentException("fetchTimeout must be positive, was " + fetchTimeout);
 		}
+		if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
+			throw new IllegalArgumentException("staleAfter must be positive, was " + staleAfter);
+		}
+	}
+
+	/**
+	 * Create options that turn stale after {@link #DEFAULT_STALE_AFTER}.
+	 * @param retry how failed and lagging fetches are retried
+	 * @param throttling how invalidations are turned into refreshes
+	 * @param pollInterval how often to refresh whatever the events say, or {@code null}
+	 * for never
+	 * @param fetchTimeout how long one fetch may take before it counts as failed
+	 * @param failStartOnError whether {@link SyncHandle#start()} fails when the first
+	 * refresh fails
+	 * @param onRegression what the handle does when its source answers an older revision
+	 * @throws IllegalArgumentException if a value is missing or out of range
+	 */
+	public SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval, Duration fetchTimeout,
+			boolean failStartOnError, RegressionPolicy onRegression) {
+		this(retry, throttling, pollInterval, fetchTimeout, failStartOnError, onRegression, DEFAULT_STALE_AFTER);
 	}
 
 	/**
@@ -62,7 +92,8 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval, Duration fetchTimeout,
 			boolean failStartOnError) {
-		this(retry, throttling, pollInterval, fetchTimeout, failStartOnError, RegressionPolicy.FOLLOW);
+		this(retry, throttling, pollInterval, fetchTimeout, failStartOnError, RegressionPolicy.FOLLOW,
+				DEFAULT_STALE_AFTER);
 	}
 
 	/**
@@ -72,7 +103,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withRetry(RetryPolicy retry) {
 		return new SyncOptions(retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression);
+				this.onRegression, this.staleAfter);
 	}
 
 	/**
@@ -82,7 +113,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withThrottling(Throttling throttling) {
 		return new SyncOptions(this.retry, throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression);
+				this.onRegression, this.staleAfter);
 	}
 
 	/**
@@ -92,7 +123,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withPollInterval(@Nullable Duration pollInterval) {
 		return new SyncOptions(this.retry, this.throttling, pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression);
+				this.onRegression, this.staleAfter);
 	}
 
 	/**
@@ -102,7 +133,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withFetchTimeout(Duration fetchTimeout) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, fetchTimeout, this.failStartOnError,
-				this.onRegression);
+				this.onRegression, this.staleAfter);
 	}
 
 	/**
@@ -112,7 +143,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withFailStartOnError(boolean failStartOnError) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, failStartOnError,
-				this.onRegression);
+				this.onRegression, this.staleAfter);
 	}
 
 	/**
@@ -122,7 +153,18 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withOnRegression(RegressionPolicy onRegression) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				onRegression);
+				onRegression, this.staleAfter);
+	}
+
+	/**
+	 * Return a copy that turns stale after another time.
+	 * @param staleAfter how long a newer revision may stay unapplied, or the source
+	 * unreachable, before the status turns {@link TopicStatus#STALE}
+	 * @return the new options
+	 */
+	public SyncOptions withStaleAfter(Duration staleAfter) {
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
+				this.onRegression, staleAfter);
 	}
 
 }

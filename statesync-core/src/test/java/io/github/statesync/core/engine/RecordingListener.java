@@ -28,6 +28,8 @@ final class RecordingListener implements SyncListener {
 
 	final List<@Nullable Long> appliedTimestamps = new CopyOnWriteArrayList<>();
 
+	final List<SyncStatus> statuses = new CopyOnWriteArrayList<>();
+
 	@Override
 	public void onInvalidation(String topic, InvalidationOutcome outcome) {
 		this.invalidations.computeIfAbsent(outcome, (key) -> new AtomicInteger()).incrementAndGet();
@@ -52,6 +54,18 @@ final class RecordingListener implements SyncListener {
 	public void onApplied(String topic, Revision previous, Revision applied, @Nullable Long eventTimestampMs) {
 		this.applied.add(applied);
 		this.appliedTimestamps.add(eventTimestampMs);
+	}
+
+	@Override
+	public void onStatusChanged(String topic, SyncStatus previous, SyncStatus current) {
+		if (this.statuses.isEmpty()) {
+			this.statuses.add(previous);
+		}
+		this.statuses.add(current);
+	}
+
+	List<TopicStatus> statusChanges() {
+		return this.statuses.stream().map(SyncStatus::status).toList();
 	}
 
 	@Override

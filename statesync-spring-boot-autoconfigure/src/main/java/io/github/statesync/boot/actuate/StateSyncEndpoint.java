@@ -17,6 +17,8 @@ import io.github.statesync.core.engine.InvalidationOutcome;
 import io.github.statesync.core.engine.RefreshOutcome;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncPhase;
+import io.github.statesync.core.engine.SyncStatus;
+import io.github.statesync.core.engine.TopicStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -27,7 +29,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code statesync} Actuator endpoint: every topic this node follows with its
- * revision, state, transport, provider, last apply, last error and counts ({@code GET
+ * revision, state, status (since when and why), transport, provider, last apply, last
+ * error and counts ({@code GET
  * /actuator/statesync}), one topic ({@code GET /actuator/statesync/{topic}}), and a
  * forced refresh of one topic ({@code POST /actuator/statesync/{topic}}), which runs in
  * the background: its outcome is in the topic's {@code refresh} status. Over HTTP,
@@ -134,8 +137,11 @@ public class StateSyncEndpoint {
 				errors.put(phase, count);
 			}
 		}
+		SyncStatus status = handle.status();
+		String cause = status.cause();
 		return new TopicDescriptor(handle.localRevision().toString(), handle.announcedRevision().toString(),
-				handle.state(), handle.hasSnapshot(), this.transport.name(), this.registry.providerOf(handle.topic()),
+				handle.state(), status.status(), status.since(), (cause != null) ? Credentials.mask(cause) : null,
+				handle.hasSnapshot(), this.transport.name(), this.registry.providerOf(handle.topic()),
 				stats.lastApplied(), stats.lastError(),
 				new Counts(invalidations, refreshes, errors, stats.coalesced(), stats.retries()), refreshOf(handle));
 	}
@@ -162,6 +168,10 @@ public class StateSyncEndpoint {
 	 * @param revision the revision held
 	 * @param announcedRevision the highest revision an invalidation announced
 	 * @param state the handle's lifecycle state
+	 * @param status whether what the topic holds can be trusted to be the fleet's
+	 * @param statusSince when the topic entered its status
+	 * @param statusCause why it is in it (credentials in URLs masked), {@code null} when
+	 * there is nothing to say
 	 * @param hasSnapshot whether a snapshot was applied
 	 * @param transport the transport's name
 	 * @param provider where snapshots come from ({@code store}, or the owning service's
@@ -172,9 +182,10 @@ public class StateSyncEndpoint {
 	 * @param refresh the last refresh asked for through this endpoint, or {@code null} if
 	 * none was
 	 */
-	public record TopicDescriptor(String revision, String announcedRevision, SyncHandle.State state,
-			boolean hasSnapshot, String transport, String provider, @Nullable Instant lastApplied,
-			TopicStatistics.@Nullable LastError lastError, Counts counts, @Nullable RefreshDescriptor refresh) {
+	public record TopicDescriptor(String revision, String announcedRevision, SyncHandle.State state, TopicStatus status,
+			Instant statusSince, @Nullable String statusCause, boolean hasSnapshot, String transport, String provider,
+			@Nullable Instant lastApplied, TopicStatistics.@Nullable LastError lastError, Counts counts,
+			@Nullable RefreshDescriptor refresh) {
 
 	}
 

@@ -7,10 +7,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.support.Credentials;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncStatus;
+import io.github.statesync.core.engine.TopicStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -30,6 +33,15 @@ import org.springframework.util.ClassUtils;
  * ({@code subscribed: false}, with Redis's answer and the fix), both with the reason and
  * the last error. {@code connected} is {@code false} while any topic cannot receive
  * invalidations.
+ * <p>
+ * Each topic also shows its {@link TopicStatus} ({@code syncStatus}, since when, and why
+ * in {@code reason}), and the details count the topics that are {@code stale} and
+ * {@code onArchive}. A {@link TopicStatus#STALE STALE} topic still serves what it holds:
+ * it is {@code UNKNOWN}, which leaves the application {@code UP}, unless it is required,
+ * then it is {@code DOWN} and so is the application (a required topic is one the
+ * application must not run without current data of). A topic
+ * {@link TopicStatus#ON_ARCHIVE ON_ARCHIVE} runs on its last-known-good snapshot, which
+ * is what that snapshot is kept for: it stays {@code UP} and says so.
  *
  * @author statesync
  * @since 0.1.0
@@ -70,11 +82,17 @@ public class StateSyncHealthIndicator extends AbstractHealthIndicator {
 			refusals = RedisSubscriptions.refusals(this.transport);
 		}
 		Map<String, Object> topics = new TreeMap<>();
+		int stale = 0;
+		int onArchive = 0;
 		for (SyncHandle<JsonNode> handle : this.registry.handles()) {
 			boolean required = this.registry.isRequired(handle.topic());
 			@Nullable String refused = refusals.apply(handle.topic());
+			SyncStatus syncStatus = handle.status();
+			boolean isStale = syncStatus.status() == TopicStatus.STALE;
+			stale += isStale ? 1 : 0;
+			onArchive += (syncStatus.status() == TopicStatus.ON_ARCHIVE) ? 1 : 0;
 			Status status;
-			if (handle.hasSnapshot() && handle.state() == SyncHandle.State.RUNNING && refused == null) {
+			if (handle.hasSnapshot() && handle.state() == SyncHandle.State.RUNNING && refused == null && !isStale) {
 				status = Status.UP;
 			}
 			else if (required) {
@@ -89,12 +107,18 @@ public class StateSyncHealthIndicator extends AbstractHealthIndicator {
 			details.put("revision", handle.localRevision().toString());
 			details.put("required", required);
 			details.put("snapshot", handle.hasSnapshot());
+			details.put("syncStatus", syncStatus.status().name());
+			details.put("syncStatusSince", syncStatus.since().toString());
+			String cause = syncStatus.cause();
 			if (refused != null) {
 				details.put("subscribed", false);
 				details.put("reason", "receives no invalidations: " + refused);
 			}
 			else if (!handle.hasSnapshot()) {
 				details.put("reason", "no snapshot applied yet: the topic runs on its defaults");
+			}
+			else if (cause != null) {
+				details.put("reason", Credentials.mask(cause));
 			}
 			TopicStatistics.LastError lastError = this.statistics.topic(handle.topic()).lastError();
 			if (lastError != null) {
@@ -106,6 +130,8 @@ public class StateSyncHealthIndicator extends AbstractHealthIndicator {
 		builder.status(up ? Status.UP : Status.DOWN)
 			.withDetail("transport", this.transport.name())
 			.withDetail("connected", connected)
+			.withDetail("stale", stale)
+			.withDetail("onArchive", onArchive)
 			.withDetail("topics", topics);
 	}
 

@@ -113,7 +113,8 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 				positiveOrNull(lookup.get("poll-interval", Topic::getPollInterval, null)),
 				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
 				required,
-				lookup.get("on-regression", Topic::getOnRegression, SyncOptions.DEFAULTS.onRegression()).value());
+				lookup.get("on-regression", Topic::getOnRegression, SyncOptions.DEFAULTS.onRegression()).value(),
+				positive(lookup.get("stale-after", Topic::getStaleAfter, SyncOptions.DEFAULTS.staleAfter())));
 		for (StateSyncTopicCustomizer customizer : this.customizers) {
 			options = customizer.customize(topic, options);
 		}

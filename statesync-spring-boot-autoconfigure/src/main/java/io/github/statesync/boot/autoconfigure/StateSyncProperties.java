@@ -430,6 +430,13 @@ public class StateSyncProperties {
 		private @Nullable Duration fetchTimeout;
 
 		/**
+		 * How long a topic may know of a newer revision it has not applied, or fail to
+		 * reach its source, before its status turns STALE (shown in health, the statesync
+		 * endpoint and a StateSyncStatusChangedEvent). Default: 30s.
+		 */
+		private @Nullable Duration staleAfter;
+
+		/**
 		 * What a node does when its source, asked twice, holds an older revision than the
 		 * node applied (Redis restored from an older backup, a fail-over that lost
 		 * writes): 'follow' applies the source's snapshot so the fleet agrees again,
@@ -564,6 +571,14 @@ public class StateSyncProperties {
 
 		public void setFetchTimeout(@Nullable Duration fetchTimeout) {
 			this.fetchTimeout = fetchTimeout;
+		}
+
+		public @Nullable Duration getStaleAfter() {
+			return this.staleAfter;
+		}
+
+		public void setStaleAfter(@Nullable Duration staleAfter) {
+			this.staleAfter = staleAfter;
 		}
 
 		public @Nullable RegressionPolicy getOnRegression() {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.statesync.boot.StateSyncStatusChangedEvent;
 import io.github.statesync.boot.topic.SnapshotValidator;
 import io.github.statesync.boot.topic.StateSyncStartupException;
 import io.github.statesync.boot.topic.StateSyncTransport;
@@ -25,6 +26,7 @@ import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.engine.SyncStatus;
 import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.core.spi.SnapshotProvider;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +93,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 	 * @param listeners observers of every handle
 	 * @param mapper binds snapshots to beans
 	 * @param validator validates candidate states, or {@code null}
-	 * @param events publishes {@link io.github.statesync.boot.StateSyncAppliedEvent}
+	 * @param events publishes {@link io.github.statesync.boot.StateSyncAppliedEvent} and
+	 * {@link StateSyncStatusChangedEvent}
 	 * @param startupTimeout how long start waits for first snapshots
 	 * @param archive supplies the last-known-good archive, asked only if a topic enables
 	 * it, and answering {@code null} if none is available
@@ -221,6 +224,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			.options(settings.options())
 			.scheduler(this.scheduler);
 		this.listeners.forEach(builder::listener);
+		builder.listener(new StatusEvents(this.events));
 		if (settings.lastKnownGood() && lastKnownGood != null) {
 			builder.archive(lastKnownGood);
 		}
@@ -278,6 +282,25 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	/**
+	 * Publishes a {@link StateSyncStatusChangedEvent} for every status change of a topic.
+	 * A listener that throws is logged by the engine, never breaking it.
+	 */
+	private static final class StatusEvents implements SyncListener {
+
+		private final ApplicationEventPublisher events;
+
+		StatusEvents(ApplicationEventPublisher events) {
+			this.events = events;
+		}
+
+		@Override
+		public void onStatusChanged(String topic, SyncStatus previous, SyncStatus current) {
+			this.events.publishEvent(new StateSyncStatusChangedEvent(this, topic, previous, current));
+		}
+
 	}
 
 }

@@ -143,6 +143,7 @@ public final class SyncedTopicRegistry {
 		this.settings.put(handle.topic(), topicSettings);
 		this.appliers.put(handle.topic(), applier);
 		this.handles.put(handle.topic(), handle);
+		topicValue(handle.topic()).attach(handle);
 	}
 
 	/**

@@ -1,6 +1,16 @@
 package io.github.statesync.boot.sync;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
 import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncStatus;
+import io.github.statesync.core.engine.TopicStatus;
 import io.github.statesync.core.protocol.Revision;
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +18,9 @@ import org.springframework.aop.target.HotSwappableTargetSource;
 
 /**
  * The current state of one topic: an immutable snapshot object and its revision, swapped
- * atomically, and the target source behind the bean's proxy when there is one.
+ * atomically, and the target source behind the bean's proxy when there is one. Its status
+ * and waits are the sync handle's once the topic started; waits asked for before that are
+ * handed to the handle when it is attached.
  *
  * @param <T> the type of the state
  * @author statesync
@@ -22,6 +34,13 @@ final class TopicValue<T> implements SyncedValue<T> {
 	private volatile @Nullable T defaults;
 
 	private volatile @Nullable HotSwappableTargetSource targetSource;
+
+	private final SyncStatus initializing = new SyncStatus(TopicStatus.INITIALIZING, Instant.now(), null);
+
+	private volatile @Nullable SyncHandle<?> handle;
+
+	// waits asked for before the handle was attached; guarded by this
+	private final List<Consumer<SyncHandle<?>>> beforeStart = new ArrayList<>();
 
 	TopicValue(String topic) {
 		this.topic = topic;
@@ -86,8 +105,74 @@ final class TopicValue<T> implements SyncedValue<T> {
 	}
 
 	@Override
+	public SyncStatus status() {
+		SyncHandle<?> current = this.handle;
+		return (current != null) ? current.status() : this.initializing;
+	}
+
+	@Override
+	public CompletableFuture<Revision> whenApplied(Revision atLeast) {
+		return await((attached) -> attached.whenApplied(atLeast));
+	}
+
+	@Override
+	public CompletableFuture<SyncStatus> whenStatus(TopicStatus status) {
+		if (status == TopicStatus.INITIALIZING && this.handle == null) {
+			return CompletableFuture.completedFuture(this.initializing);
+		}
+		return await((attached) -> attached.whenStatus(status));
+	}
+
+	private <R> CompletableFuture<R> await(Function<SyncHandle<?>, CompletableFuture<R>> wait) {
+		SyncHandle<?> current;
+		synchronized (this) {
+			current = this.handle;
+			if (current == null) {
+				CompletableFuture<R> result = new CompletableFuture<>();
+				Consumer<SyncHandle<?>> handOver = (attached) -> forward(wait.apply(attached), result);
+				this.beforeStart.add(handOver);
+				// a caller's timeout leaves nothing behind
+				result.whenComplete((value, failure) -> forget(handOver));
+				return result;
+			}
+		}
+		return wait.apply(current);
+	}
+
+	private synchronized void forget(Consumer<SyncHandle<?>> handOver) {
+		this.beforeStart.remove(handOver);
+	}
+
+	private static <R> void forward(CompletableFuture<R> source, CompletableFuture<R> target) {
+		source.whenComplete((value, failure) -> {
+			if (failure != null) {
+				target.completeExceptionally(failure);
+			}
+			else {
+				target.complete(value);
+			}
+		});
+		// the caller gave up: the handle forgets its wait too
+		target.whenComplete((value, failure) -> source.cancel(false));
+	}
+
+	/**
+	 * The topic's sync handle was created: status and waits are its from now on.
+	 * @param started the handle
+	 */
+	void attach(SyncHandle<?> started) {
+		List<Consumer<SyncHandle<?>>> waiting;
+		synchronized (this) {
+			this.handle = started;
+			waiting = new ArrayList<>(this.beforeStart);
+			this.beforeStart.clear();
+		}
+		waiting.forEach((handOver) -> handOver.accept(started));
+	}
+
+	@Override
 	public String toString() {
-		return "SyncedValue[topic=" + this.topic + ", revision=" + revision() + "]";
+		return "SyncedValue[topic=" + this.topic + ", revision=" + revision() + ", status=" + status().status() + "]";
 	}
 
 }
