@@ -43,8 +43,11 @@ import org.springframework.context.SmartLifecycle;
  * change, so that the engine's regression check reports it (phase {@code REGRESSION});
  * this is not counted as a repair.</li>
  * </ul>
- * Topics whose snapshots come over HTTP are not reconciled: they rely on their
- * {@code poll-interval}. Starts after {@link StateSyncLifecycle} and stops before it.
+ * Topics whose snapshots come over HTTP are reconciled too, since their invalidations and
+ * revisions travel through the store: one found behind is refreshed with a conditional
+ * request ({@code If-None-Match}) to its owner. The owner, not the store, is their
+ * source, so a revision missing or older in the store is ignored for them. Starts after
+ * {@link StateSyncLifecycle} and stops before it.
  *
  * @author statesync
  * @since 0.1.0
@@ -185,12 +188,11 @@ public final class TopicReconciler implements SmartLifecycle {
 		if (!this.running.get()) {
 			return;
 		}
-		Map<String, SyncHandle<JsonNode>> followed = new LinkedHashMap<>();
+		Map<String, Followed> followed = new LinkedHashMap<>();
 		for (SyncHandle<JsonNode> handle : this.registry.handles()) {
 			TopicSettings settings = this.registry.settings(handle.topic());
-			// topics fetched over HTTP rely on their poll interval
-			if (handle.state() == SyncHandle.State.RUNNING && settings != null && settings.restUrl() == null) {
-				followed.put(handle.topic(), handle);
+			if (handle.state() == SyncHandle.State.RUNNING && settings != null) {
+				followed.put(handle.topic(), new Followed(handle, settings.restUrl() != null));
 			}
 		}
 		if (followed.isEmpty()) {
@@ -216,7 +218,7 @@ public final class TopicReconciler implements SmartLifecycle {
 		});
 	}
 
-	private void compare(Map<String, SyncHandle<JsonNode>> followed, @Nullable Map<String, Revision> stored,
+	private void compare(Map<String, Followed> followed, @Nullable Map<String, Revision> stored,
 			@Nullable Throwable failure, long started) {
 		try {
 			if (failure != null || stored == null) {
@@ -232,8 +234,8 @@ public final class TopicReconciler implements SmartLifecycle {
 						this.storeName);
 			}
 			List<Behind> behind = new ArrayList<>();
-			followed.forEach((topic, handle) -> {
-				Behind found = check(handle, stored.get(topic));
+			followed.forEach((topic, candidate) -> {
+				Behind found = check(candidate, stored.get(topic));
 				if (found != null) {
 					behind.add(found);
 				}
@@ -254,9 +256,15 @@ public final class TopicReconciler implements SmartLifecycle {
 		}
 	}
 
-	private @Nullable Behind check(SyncHandle<JsonNode> handle, @Nullable Revision stored) {
+	private @Nullable Behind check(Followed followed, @Nullable Revision stored) {
+		SyncHandle<JsonNode> handle = followed.handle();
 		String topic = handle.topic();
 		Revision local = handle.localRevision();
+		if (followed.overHttp() && (stored == null || stored.compareTo(local) <= 0)) {
+			// the owning service is the source of such a topic: only a newer revision
+			// announced through the store says it missed one
+			return null;
+		}
 		if (stored == null) {
 			if (handle.hasSnapshot()) {
 				// the store lost the topic: the fetch reports it
@@ -344,6 +352,10 @@ public final class TopicReconciler implements SmartLifecycle {
 	}
 
 	private record Nudge(Kind kind, @Nullable Revision stored) {
+
+	}
+
+	private record Followed(SyncHandle<JsonNode> handle, boolean overHttp) {
 
 	}
 

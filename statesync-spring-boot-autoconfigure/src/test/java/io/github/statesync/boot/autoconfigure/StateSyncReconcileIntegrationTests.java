@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
 import io.github.statesync.boot.autoconfigure.metrics.StateSyncMetricsAutoConfiguration;
 import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
 import io.github.statesync.boot.reconcile.TopicReconciler;
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -35,6 +38,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -60,7 +65,7 @@ class StateSyncReconcileIntegrationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
 				MetricsAutoConfiguration.class, StateSyncAutoConfiguration.class, StateSyncRedisAutoConfiguration.class,
-				StateSyncMetricsAutoConfiguration.class))
+				StateSyncRestAutoConfiguration.class, StateSyncMetricsAutoConfiguration.class))
 		.withUserConfiguration(TestTopics.SettingsConfiguration.class, CountingReadsConfiguration.class)
 		.withBean(SimpleMeterRegistry.class);
 
@@ -135,6 +140,30 @@ class StateSyncReconcileIntegrationTests {
 	}
 
 	@Test
+	void aTopicFetchedOverHttpThatMissedAnInvalidationIsRefreshedFromItsOwner() {
+		try (ConfigurableApplicationContext owner = new SpringApplicationBuilder(
+				StateSyncRestIntegrationTests.OwnerApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.properties("server.port=0", "spring.data.redis.port=" + redis.server().port(),
+					"statesync.rest.enabled=true", "statesync.rest.topics=settings", INTERVAL)
+			.run()) {
+			int port = ((WebServerApplicationContext) owner).getWebServer().getPort();
+			Revision published = owner.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
+			node(INTERVAL, "statesync.topics.settings.url=http://localhost:" + port).run((fetcher) -> {
+				Settings settings = fetcher.getBean(Settings.class);
+				await().atMost(WITHIN_AN_INTERVAL)
+					.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("dark"));
+				Revision silent = storeWithoutInvalidation(published, "silent");
+				await().atMost(WITHIN_AN_INTERVAL.multipliedBy(2))
+					.untilAsserted(() -> assertThat(settings.getTheme()).isEqualTo("silent"));
+				assertThat(fetcher.getBean(SyncedTopicRegistry.class).handle("settings").localRevision())
+					.isEqualTo(silent);
+				assertThat(fetcher.getBean(TopicStatistics.class).topic("settings").repairs()).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
 	void aCurrentTopicIsNotFetched() {
 		node(INTERVAL).run((context) -> {
 			awaitSettled(context);
@@ -187,6 +216,18 @@ class StateSyncReconcileIntegrationTests {
 				.until(() -> "dark".equals(context.getBean(Settings.class).getTheme()));
 			assertThat(context.getBean(TopicStatistics.class).reconciliation().runs()).isZero();
 		});
+	}
+
+	@Test
+	void theInJvmTransportHasNoReconcilerAndAUserReconcilerWins() {
+		this.runner.withPropertyValues("statesync.transport=local")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TopicReconciler.class));
+		node()
+			.withBean("myReconciler", TopicReconciler.class,
+					() -> new TopicReconciler(new SyncedTopicRegistry(), (topics) -> null, "mine",
+							new TopicStatistics(java.time.Clock.systemUTC()),
+							io.github.statesync.core.engine.SyncScheduler.shared(), Duration.ZERO))
+			.run((context) -> assertThat(context).getBeanNames(TopicReconciler.class).containsExactly("myReconciler"));
 	}
 
 	@Test
