@@ -113,10 +113,14 @@ class StateSyncReconcileIntegrationTests {
 				await().atMost(WITHIN_AN_INTERVAL)
 					.untilAsserted(() -> assertThat(node.getBean(Settings.class).getTheme()).isEqualTo("dark"));
 			}
+			long stored = System.nanoTime();
 			Revision silent = storeWithoutInvalidation(published, "silent");
 			for (AssertableApplicationContext node : fleet) {
 				await().atMost(WITHIN_AN_INTERVAL)
 					.untilAsserted(() -> assertThat(node.getBean(Settings.class).getTheme()).isEqualTo("silent"));
+				// measured, not asserted: at most 1.5 intervals, the grace and a fetch
+				System.out.println("Repaired within " + (System.nanoTime() - stored) / 1_000_000 + " ms at an "
+						+ "interval of 300 ms");
 				assertThat(node.getBean(SyncedTopicRegistry.class).handle("settings").localRevision())
 					.isEqualTo(silent);
 				assertThat(node.getBean(MeterRegistry.class)
@@ -161,6 +165,41 @@ class StateSyncReconcileIntegrationTests {
 				assertThat(fetcher.getBean(TopicStatistics.class).topic("settings").repairs()).isEqualTo(1);
 			});
 		}
+	}
+
+	@Test
+	void manyRepairsInOneRunLogTenLinesAndOneSummary(CapturedOutput output) {
+		int count = 13;
+		String[] topics = new String[count + 1];
+		topics[0] = INTERVAL;
+		for (int i = 1; i <= count; i++) {
+			topics[i] = "statesync.topics.many-" + i + ".required=false";
+		}
+		node(topics).run((context) -> {
+			awaitSettled(context);
+			TopicStatistics statistics = context.getBean(TopicStatistics.class);
+			// stored between two runs: every topic is found behind in the same run
+			long runs = statistics.reconciliation().runs();
+			await().atMost(WITHIN_AN_INTERVAL).until(() -> statistics.reconciliation().runs() > runs);
+			List<String> mset = new java.util.ArrayList<>(List.of("MSET"));
+			for (int i = 1; i <= count; i++) {
+				String topic = "many-" + i;
+				mset.addAll(List.of(RedisTopicKeys.DEFAULT.revisionKey(topic), "7",
+						RedisTopicKeys.DEFAULT.snapshotKey(topic), "{\"revision\":\"7\",\"data\":{\"n\":" + i + "}}"));
+			}
+			redis.server().command(mset.toArray(String[]::new));
+			SyncedTopicRegistry registry = context.getBean(SyncedTopicRegistry.class);
+			await().atMost(WITHIN_AN_INTERVAL)
+				.until(() -> java.util.stream.IntStream.rangeClosed(1, count)
+					.allMatch((i) -> Revision.of(7).equals(registry.handle("many-" + i).localRevision())));
+			long repairs = java.util.stream.IntStream.rangeClosed(1, count)
+				.mapToLong((i) -> statistics.topic("many-" + i).repairs())
+				.sum();
+			assertThat(repairs).isEqualTo(count);
+			List<String> lines = output.getAll().lines().filter((line) -> line.contains("TopicReconciler")).toList();
+			assertThat(lines).filteredOn((line) -> line.contains("an invalidation was lost")).hasSize(10);
+			assertThat(lines).filteredOn((line) -> line.contains("and 3 more topics were behind Redis")).hasSize(1);
+		});
 	}
 
 	@Test
