@@ -11,6 +11,7 @@ import io.github.statesync.benchmarks.burst.BurstScenario;
 import io.github.statesync.benchmarks.engine.EngineScenario;
 import io.github.statesync.benchmarks.fanout.FanOutScenario;
 import io.github.statesync.benchmarks.propagation.PropagationScenario;
+import io.github.statesync.benchmarks.reconcile.ReconcileScenario;
 import io.github.statesync.benchmarks.scale.ScaleScenario;
 import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.benchmarks.support.ResultTable;
@@ -73,6 +74,7 @@ public final class BenchmarkMain {
 			case "fanout" -> List.of(new FanOutScenario(redis, mode).run());
 			case "scale" -> List.of(new ScaleScenario(redis, mode).run());
 			case "engine" -> new EngineScenario(mode).run();
+			case "reconcile" -> new ReconcileScenario(redis, mode).run();
 			default -> throw new IllegalArgumentException("Unknown scenario '" + scenario + "'");
 		};
 	}

@@ -4,7 +4,11 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToIntFunction;
 
 import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishException;
@@ -25,6 +30,7 @@ import io.github.statesync.core.spi.SyncCodec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.RedisSystemException;
@@ -65,6 +71,12 @@ public final class RedisSnapshotStore implements StatePublisher {
 	private static final int ENVELOPE_OVERHEAD = 43;
 
 	private static final int MAX_REVISION_DIGITS = 20;
+
+	/**
+	 * The most keys read by one {@code MGET}: large enough that 10,000 topics cost ten
+	 * commands, small enough that no reply blocks Redis for long.
+	 */
+	public static final int REVISIONS_BATCH_SIZE = 1_000;
 
 	/** {@code ,"data":} in an event that carries its data inline. */
 	private static final int INLINE_OVERHEAD = 8;
@@ -329,6 +341,74 @@ public final class RedisSnapshotStore implements StatePublisher {
 		}
 		return new RedisSystemException("Redis refused the read of topic '" + topic + "' (GET " + key + "): " + reply
 				+ RedisFailures.advice(reply, this.user, this.keys), failure);
+	}
+
+	/**
+	 * Read the current revision of many topics, without reading their snapshots: one
+	 * {@code MGET} of their revision keys per {@value #REVISIONS_BATCH_SIZE} topics, all
+	 * sent at once on one connection (pipelined), so 10,000 topics cost ten commands and
+	 * about one round trip. A reconciler compares the answer with what a node holds to
+	 * find the invalidations it lost. The keys of one {@code MGET} are in different hash
+	 * slots (every topic has its own hash tag): on Redis Cluster the client must split a
+	 * batch per slot.
+	 * @param topics the topics
+	 * @return the revision of every topic whose revision key exists and holds a canonical
+	 * revision; a topic whose key is missing (never written, or lost) is absent, and so
+	 * is one whose key holds anything else (logged at debug level). The future fails if a
+	 * read fails, naming Redis's answer when it refused.
+	 */
+	public CompletableFuture<Map<String, Revision>> revisions(Collection<String> topics) {
+		List<String> names = List.copyOf(topics);
+		if (names.isEmpty()) {
+			return CompletableFuture.completedFuture(Map.of());
+		}
+		List<List<String>> batches = new ArrayList<>();
+		for (int from = 0; from < names.size(); from += REVISIONS_BATCH_SIZE) {
+			batches.add(names.subList(from, Math.min(names.size(), from + REVISIONS_BATCH_SIZE)));
+		}
+		// flatMapSequential subscribes to every batch at once (Lettuce pipelines them on
+		// its shared connection) and keeps the answers in order
+		return Flux.fromIterable(batches)
+			.flatMapSequential((batch) -> this.redis.opsForValue()
+				.multiGet(batch.stream().map(this.keys::revisionKey).toList())
+				.map((values) -> revisions(batch, values)), batches.size())
+			.onErrorMap(this::revisionsFailure)
+			.collectList()
+			.map((maps) -> {
+				Map<String, Revision> all = new HashMap<>(names.size() * 4 / 3 + 1);
+				maps.forEach(all::putAll);
+				return all;
+			})
+			.toFuture();
+	}
+
+	private static Map<String, Revision> revisions(List<String> topics, List<byte[]> values) {
+		Map<String, Revision> revisions = new HashMap<>(topics.size() * 4 / 3 + 1);
+		for (int i = 0; i < topics.size() && i < values.size(); i++) {
+			byte[] value = values.get(i);
+			if (value == null) {
+				continue;
+			}
+			String text = new String(value, StandardCharsets.US_ASCII);
+			try {
+				revisions.put(topics.get(i), Revision.parse(text));
+			}
+			catch (ProtocolException ex) {
+				logger.debug("Revision key of topic '{}' holds no revision: {}", topics.get(i), ex.getMessage());
+			}
+		}
+		return revisions;
+	}
+
+	private Throwable revisionsFailure(Throwable failure) {
+		String reply = RedisFailures.serverReply(failure);
+		if (reply == null) {
+			return failure;
+		}
+		return new RedisSystemException(
+				"Redis refused the read of topics' revisions (MGET of " + this.keys.revisionKey("<topic>") + " keys): "
+						+ reply + RedisFailures.advice(reply, this.user, this.keys),
+				failure);
 	}
 
 	/**

@@ -58,7 +58,7 @@ class PackageStructureTests {
 			.resideInAnyPackage("io.github.statesync.boot.sync..", "io.github.statesync.boot.bean..",
 					"io.github.statesync.boot.rest..", "io.github.statesync.boot.metrics..",
 					"io.github.statesync.boot.actuate..", "io.github.statesync.boot.transport..",
-					"io.github.statesync.boot.statistics..")
+					"io.github.statesync.boot.statistics..", "io.github.statesync.boot.reconcile..")
 			.check(BOOT);
 	}
 

@@ -7,6 +7,8 @@ import java.time.Clock;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
 import io.github.statesync.boot.bean.SyncedValueBeanRegistrar;
+import io.github.statesync.boot.reconcile.TopicReconciler;
+import io.github.statesync.boot.reconcile.TopicRevisions;
 import io.github.statesync.boot.rest.RestSnapshotProviders;
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.BeanValidationSnapshotValidator;
@@ -127,6 +129,24 @@ public final class StateSyncAutoConfiguration {
 		return new StateSyncLifecycle(registry, settingsResolver, transport, restProviders.getIfAvailable(), scheduler,
 				listeners.orderedStream().toList(), mapper(jsonMapper), validator.getIfUnique(), events,
 				properties.getStartupTimeout(), archive::getIfUnique);
+	}
+
+	/**
+	 * Reconciliation, when the transport's store can read many topics' revisions at once
+	 * (Redis can; the in-JVM transport loses no invalidation).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TopicRevisions.class)
+	TopicReconciler stateSyncReconciler(SyncedTopicRegistry registry, TopicRevisions revisions,
+			StateSyncTransport transport, TopicStatistics statistics, SyncScheduler scheduler,
+			StateSyncProperties properties) {
+		if (properties.getReconcileInterval().isNegative()) {
+			throw new InvalidStateSyncConfigurationException("statesync.reconcile-interval",
+					properties.getReconcileInterval(), "must not be negative; 0 turns reconciliation off");
+		}
+		return new TopicReconciler(registry, revisions, "redis".equals(transport.name()) ? "Redis" : transport.name(),
+				statistics, scheduler, properties.getReconcileInterval());
 	}
 
 	/**

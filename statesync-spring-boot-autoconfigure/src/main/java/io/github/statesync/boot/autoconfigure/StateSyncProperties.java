@@ -54,6 +54,14 @@ public class StateSyncProperties {
 	private Duration startupTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * Mean time between two reconciliations: one batched read of the revision of every
+	 * topic followed through the store, and a refresh of those this node missed (a lost
+	 * invalidation). Each period is drawn at random between half and one and a half times
+	 * it. Zero turns reconciliation off.
+	 */
+	private Duration reconcileInterval = Duration.ofSeconds(15);
+
+	/**
 	 * Largest number of topics this node follows, bean and configured ones together; more
 	 * fail the start.
 	 */
@@ -139,6 +147,14 @@ public class StateSyncProperties {
 
 	public void setStartupTimeout(Duration startupTimeout) {
 		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getReconcileInterval() {
+		return this.reconcileInterval;
+	}
+
+	public void setReconcileInterval(Duration reconcileInterval) {
+		this.reconcileInterval = reconcileInterval;
 	}
 
 	public int getMaxTopics() {

@@ -37,13 +37,17 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code statesync.lag} (timer from the writer's event timestamp to the apply; clocks
  * of different hosts may disagree, so a negative lag is recorded as zero)</li>
  * <li>{@code statesync.snapshot.size} (distribution summary, bytes)</li>
+ * <li>{@code statesync.reconcile.repairs} (counter: reconciliation found the topic behind
+ * the store, no invalidation having announced the newer revision, and refreshed it)</li>
  * </ul>
- * Topic tags are bounded: past {@code maxTaggedTopics} distinct topics, further topics
- * share the tag value {@value #OTHER_TOPICS}; with topic tags disabled every meter
- * carries {@code topic=}{@value #ALL_TOPICS}. The meters are fed by
- * {@link TopicStatistics}, the one listener that counts the engine's events: it hands
- * each topic's events to that topic's {@link TopicStatistics.Recorder}, which this binder
- * makes on the topic's first event, with the tag the topic keeps.
+ * and, without a topic tag, {@code statesync.reconcile} (timer of reconcile runs,
+ * {@code outcome}: succeeded, failed). Topic tags are bounded: past
+ * {@code maxTaggedTopics} distinct topics, further topics share the tag value
+ * {@value #OTHER_TOPICS}; with topic tags disabled every meter carries
+ * {@code topic=}{@value #ALL_TOPICS}. The meters are fed by {@link TopicStatistics}, the
+ * one listener that counts the engine's events: it hands each topic's events to that
+ * topic's {@link TopicStatistics.Recorder}, which this binder makes on the topic's first
+ * event, with the tag the topic keeps.
  *
  * @author statesync
  * @since 0.1.0
@@ -89,8 +93,19 @@ public final class StateSyncMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		Timer reconciled = reconcileTimer(registry, "succeeded");
+		Timer failed = reconcileTimer(registry, "failed");
+		this.statistics.recordReconcileRunsWith((durationNanos, succeeded) -> (succeeded ? reconciled : failed)
+			.record(durationNanos, TimeUnit.NANOSECONDS));
 		this.statistics
 			.recordWith((topic) -> this.meters.computeIfAbsent(tagFor(topic), (tag) -> new TopicMeters(registry, tag)));
+	}
+
+	private static Timer reconcileTimer(MeterRegistry registry, String outcome) {
+		return Timer.builder("statesync.reconcile")
+			.description("Reconcile runs: one read of every followed topic's revision from the store, by outcome")
+			.tag("outcome", outcome)
+			.register(registry);
 	}
 
 	private synchronized String tagFor(String topic) {
@@ -132,6 +147,8 @@ public final class StateSyncMetrics implements MeterBinder {
 		final Timer lag;
 
 		final DistributionSummary snapshotSize;
+
+		final Counter repairs;
 
 		TopicMeters(MeterRegistry registry, String topic) {
 			for (InvalidationOutcome outcome : InvalidationOutcome.values()) {
@@ -177,6 +194,12 @@ public final class StateSyncMetrics implements MeterBinder {
 			this.snapshotSize = DistributionSummary.builder("statesync.snapshot.size")
 				.description("Size of the snapshots read")
 				.baseUnit(BaseUnits.BYTES)
+				.tag("topic", topic)
+				.register(registry);
+			this.repairs = Counter.builder("statesync.reconcile.repairs")
+				.description("Refreshes asked by reconciliation because the store held a newer revision "
+						+ "than this node and no invalidation announced it: invalidations are being lost")
+				.baseUnit(BaseUnits.EVENTS)
 				.tag("topic", topic)
 				.register(registry);
 			if (!OTHER_TOPICS.equals(topic) && !ALL_TOPICS.equals(topic)) {
@@ -226,6 +249,11 @@ public final class StateSyncMetrics implements MeterBinder {
 		@Override
 		public void snapshotRead(int bytes) {
 			this.snapshotSize.record(bytes);
+		}
+
+		@Override
+		public void reconcileRepair() {
+			this.repairs.increment();
 		}
 
 		private static String tagValue(Enum<?> value) {

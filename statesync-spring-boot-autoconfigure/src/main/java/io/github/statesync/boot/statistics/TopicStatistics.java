@@ -37,6 +37,11 @@ public final class TopicStatistics implements SyncListener {
 
 	private volatile Function<String, Recorder> recorders = (topic) -> NO_RECORDER;
 
+	private final Reconciliation reconciliation = new Reconciliation();
+
+	private volatile ReconcileRecorder reconcileRecorder = (durationNanos, succeeded) -> {
+	};
+
 	/**
 	 * Create statistics.
 	 * @param clock the clock for the times of applies and errors
@@ -62,6 +67,44 @@ public final class TopicStatistics implements SyncListener {
 	public void recordWith(Function<String, Recorder> recorders) {
 		this.recorders = recorders;
 		this.topics.forEach((name, topic) -> topic.recorder = recorders.apply(name));
+	}
+
+	/**
+	 * Feed every reconcile run, from now on, to a recorder too.
+	 * @param recorder told of every run
+	 */
+	public void recordReconcileRunsWith(ReconcileRecorder recorder) {
+		this.reconcileRecorder = recorder;
+	}
+
+	/**
+	 * Count a reconcile run: one read of every followed topic's revision from the store.
+	 * @param durationNanos how long the read and the comparison took
+	 * @param succeeded whether the store answered
+	 */
+	public void onReconcileRun(long durationNanos, boolean succeeded) {
+		(succeeded ? this.reconciliation.runs : this.reconciliation.failedRuns).increment();
+		this.reconciliation.lastRun = this.clock.instant();
+		this.reconcileRecorder.run(durationNanos, succeeded);
+	}
+
+	/**
+	 * Count a repair: reconciliation found the store holding a newer revision of a topic
+	 * than this node, and no invalidation announcing it had arrived.
+	 * @param topic the topic
+	 */
+	public void onReconcileRepair(String topic) {
+		Topic stats = topic(topic);
+		stats.repairs.increment();
+		stats.recorder.reconcileRepair();
+	}
+
+	/**
+	 * Return what reconciliation did on this node.
+	 * @return the counts of reconcile runs
+	 */
+	public Reconciliation reconciliation() {
+		return this.reconciliation;
 	}
 
 	@Override
@@ -168,6 +211,67 @@ public final class TopicStatistics implements SyncListener {
 		default void snapshotRead(int bytes) {
 		}
 
+		/**
+		 * Reconciliation found the topic behind the store and refreshed it.
+		 */
+		default void reconcileRepair() {
+		}
+
+	}
+
+	/**
+	 * Told of every reconcile run. Must be fast and must not throw.
+	 */
+	@FunctionalInterface
+	public interface ReconcileRecorder {
+
+		/**
+		 * A reconcile run ended.
+		 * @param durationNanos how long the read and the comparison took
+		 * @param succeeded whether the store answered
+		 */
+		void run(long durationNanos, boolean succeeded);
+
+	}
+
+	/**
+	 * What reconciliation did on this node.
+	 */
+	public static final class Reconciliation {
+
+		private final LongAdder runs = new LongAdder();
+
+		private final LongAdder failedRuns = new LongAdder();
+
+		private volatile @Nullable Instant lastRun;
+
+		Reconciliation() {
+		}
+
+		/**
+		 * Return how many runs read every topic's revision from the store.
+		 * @return the count
+		 */
+		public long runs() {
+			return this.runs.sum();
+		}
+
+		/**
+		 * Return how many runs failed to read from the store.
+		 * @return the count
+		 */
+		public long failedRuns() {
+			return this.failedRuns.sum();
+		}
+
+		/**
+		 * Return when the last run ended.
+		 * @return the time, or {@code null} if none did
+		 */
+		public @Nullable Instant lastRun() {
+			return this.lastRun;
+		}
+
 	}
 
 	/**
@@ -184,6 +288,8 @@ public final class TopicStatistics implements SyncListener {
 		private final LongAdder coalesced = new LongAdder();
 
 		private final LongAdder retries = new LongAdder();
+
+		private final LongAdder repairs = new LongAdder();
 
 		private volatile @Nullable Instant lastApplied;
 
@@ -244,6 +350,15 @@ public final class TopicStatistics implements SyncListener {
 		 */
 		public long retries() {
 			return this.retries.sum();
+		}
+
+		/**
+		 * Return how many times reconciliation found the topic behind the store (an
+		 * invalidation was lost) and refreshed it.
+		 * @return the count
+		 */
+		public long repairs() {
+			return this.repairs.sum();
 		}
 
 		/**

@@ -2,12 +2,16 @@ package io.github.statesync.boot.transport;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import io.github.statesync.boot.reconcile.TopicRevisions;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
+import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.SnapshotProvider;
@@ -30,7 +34,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * @author statesync
  * @since 0.1.0
  */
-public final class RedisStateSyncTransport implements StateSyncTransport {
+public final class RedisStateSyncTransport implements StateSyncTransport, TopicRevisions {
 
 	private final RedisInvalidationSubscriber subscriber;
 
@@ -116,6 +120,17 @@ public final class RedisStateSyncTransport implements StateSyncTransport {
 	public SnapshotProvider<JsonNode> provider(TopicSettings settings) {
 		this.followed.put(settings.topic(), settings);
 		return this.store.provider(JsonNode.class, codec(settings.maxPayloadBytes()));
+	}
+
+	/**
+	 * Read the revisions of topics from Redis: one pipelined {@code MGET} per thousand
+	 * topics.
+	 * @param topics the topics
+	 * @return the revision of every topic Redis holds one of
+	 */
+	@Override
+	public CompletableFuture<Map<String, Revision>> revisions(Collection<String> topics) {
+		return this.store.revisions(topics);
 	}
 
 	/**
