@@ -18,6 +18,7 @@ import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.engine.TopicStatus;
 import io.github.statesync.core.protocol.Revision;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -294,6 +295,11 @@ public final class TopicReconciler implements SmartLifecycle {
 			return null;
 		}
 		this.nudged.remove(topic);
+		if (handle.status().status() == TopicStatus.STALE) {
+			// stale because its fetches failed (or its applier refused): the source may be
+			// back, and only a fetch that succeeds ends the staleness
+			handle.refresh();
+		}
 		return null;
 	}
 
