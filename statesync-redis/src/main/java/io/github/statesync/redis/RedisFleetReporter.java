@@ -48,6 +48,8 @@ public final class RedisFleetReporter implements SyncListener, AutoCloseable {
 	/** The hash field holding the time of the last report; no topic is empty. */
 	static final String HEARTBEAT_FIELD = "";
 
+	private static final long CLOSE_TIMEOUT_SECONDS = 2;
+
 	private static final Logger logger = LoggerFactory.getLogger(RedisFleetReporter.class);
 
 	private final ReactiveRedisTemplate<String, String> redis;
@@ -134,7 +136,10 @@ public final class RedisFleetReporter implements SyncListener, AutoCloseable {
 		this.changed.add(topic);
 	}
 
-	private void report() {
+	private synchronized void report() {
+		// synchronized with close(): no report starts after close() read the one in
+		// flight (the Redis calls are asynchronous: this holds the lock only to send
+		// them)
 		if (this.closed.get()) {
 			return;
 		}
@@ -158,7 +163,7 @@ public final class RedisFleetReporter implements SyncListener, AutoCloseable {
 				return topics.then(this.redis.expire(this.nodeKey, this.ttl))
 					.then(this.redis.opsForSet().add(this.nodesKey, this.nodeId));
 			})
-			.timeout(this.interval)
+			.timeout(this.ttl)
 			.toFuture()
 			.whenComplete((result, failure) -> reported(fields, failure));
 		this.inFlight = report;
@@ -188,24 +193,30 @@ public final class RedisFleetReporter implements SyncListener, AutoCloseable {
 
 	/**
 	 * Stop reporting and delete this node's report, so that it leaves the fleet view at
-	 * once. Waits for a report in flight and for the deletion at most the report
-	 * interval. Idempotent.
+	 * once. Waits for a report in flight, and for the deletion, at most
+	 * {@value #CLOSE_TIMEOUT_SECONDS} seconds each (past that the report expires within
+	 * the TTL). Idempotent.
 	 */
 	@Override
 	public void close() {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
+		CompletableFuture<?> last;
+		synchronized (this) {
+			if (!this.closed.compareAndSet(false, true)) {
+				return;
+			}
+			last = this.inFlight;
 		}
 		SyncScheduler.Cancellable timer = this.next;
 		if (timer != null) {
 			timer.cancel();
 		}
-		long waitMillis = this.interval.toMillis();
+		Duration wait = Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS);
+		long waitMillis = wait.toMillis();
 		try {
-			this.inFlight.handle((result, failure) -> null).get(waitMillis, TimeUnit.MILLISECONDS);
+			last.handle((result, failure) -> null).get(waitMillis, TimeUnit.MILLISECONDS);
 			this.redis.delete(this.nodeKey)
 				.then(this.redis.opsForSet().remove(this.nodesKey, this.nodeId))
-				.timeout(this.interval)
+				.timeout(wait)
 				.toFuture()
 				.get(waitMillis, TimeUnit.MILLISECONDS);
 		}
