@@ -46,16 +46,22 @@ public final class RedisFleetView {
 
 	private final Duration timeout;
 
+	private final long maxEntries;
+
 	/**
 	 * Create a view.
 	 * @param connectionFactory the Redis connections
 	 * @param keys the key prefix the reporters use
 	 * @param timeout the longest a read of the view may take
+	 * @param maxEntries the most node-topic entries {@link #fleet()} reads; past it, it
+	 * lists the nodes only
 	 */
-	public RedisFleetView(ReactiveRedisConnectionFactory connectionFactory, RedisTopicKeys keys, Duration timeout) {
+	public RedisFleetView(ReactiveRedisConnectionFactory connectionFactory, RedisTopicKeys keys, Duration timeout,
+			long maxEntries) {
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory, RedisSerializationContext.string());
 		this.keys = keys;
 		this.timeout = timeout;
+		this.maxEntries = maxEntries;
 	}
 
 	static String nodesKey(RedisTopicKeys keys) {
@@ -95,10 +101,30 @@ public final class RedisFleetView {
 
 	/**
 	 * Read the whole fleet: every live node with the time of its last report and the
-	 * number of topics it reported, and every topic that has laggards.
+	 * number of topics it reported, and every topic that has laggards. The nodes' report
+	 * sizes are read first ({@code HLEN}, and the heartbeat with {@code HGET}); when they
+	 * hold more than {@code maxEntries} entries together, the view lists the nodes only
+	 * ({@link FleetView#complete()} is {@code false}): ask {@link #topic(String)}
+	 * instead.
 	 * @return the fleet's view
 	 */
 	public FleetView fleet() {
+		Mono<Map<String, NodeView>> sizes = liveNodes()
+			.flatMap((node) -> this.redis.<String, String>opsForHash()
+				.get(nodeKey(this.keys, node), RedisFleetReporter.HEARTBEAT_FIELD)
+				.flatMap((heartbeat) -> this.redis.opsForHash()
+					.size(nodeKey(this.keys, node))
+					.map((size) -> Map.entry(node,
+							new NodeView(Instant.ofEpochMilli(Long.parseLong(heartbeat)), (int) (size - 1), null))))
+				.switchIfEmpty(forget(node).then(Mono.empty())), CONCURRENCY)
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new);
+		return sizes.flatMap((nodes) -> {
+			long entries = nodes.values().stream().mapToLong(NodeView::topics).sum();
+			return (entries > this.maxEntries) ? Mono.just(new FleetView(false, nodes, Map.of())) : entries();
+		}).timeout(this.timeout).block();
+	}
+
+	private Mono<FleetView> entries() {
 		Mono<Map<String, Map<String, String>>> reports = liveNodes()
 			.flatMap((node) -> this.redis.<String, String>opsForHash()
 				.entries(nodeKey(this.keys, node))
@@ -112,7 +138,7 @@ public final class RedisFleetView {
 			byNode.values().forEach((fields) -> topics.addAll(fields.keySet()));
 			topics.remove(RedisFleetReporter.HEARTBEAT_FIELD);
 			return sourceRevisions(new ArrayList<>(topics)).map((sources) -> FleetView.of(byNode, sources));
-		}).timeout(this.timeout).block();
+		});
 	}
 
 	private Mono<Map<String, Revision>> sourceRevisions(List<String> topics) {
@@ -175,10 +201,13 @@ public final class RedisFleetView {
 	/**
 	 * The whole fleet.
 	 *
+	 * @param complete whether every report was read; {@code false} when they held more
+	 * entries than the view reads at once: then {@code laggards} is empty and each node's
+	 * {@code lagging} unknown
 	 * @param nodes every live node, by id
 	 * @param laggards every topic with at least one laggard, by topic
 	 */
-	public record FleetView(Map<String, NodeView> nodes, Map<String, TopicView> laggards) {
+	public record FleetView(boolean complete, Map<String, NodeView> nodes, Map<String, TopicView> laggards) {
 
 		static FleetView of(Map<String, Map<String, String>> reports, Map<String, Revision> sources) {
 			Map<String, Map<String, Revision>> byTopic = new HashMap<>();
@@ -210,7 +239,7 @@ public final class RedisFleetView {
 				nodes.put(node, new NodeView(lastReports.get(node), report.getValue().size() - 1,
 						lagging.getOrDefault(node, 0)));
 			}
-			return new FleetView(nodes, laggards);
+			return new FleetView(true, nodes, laggards);
 		}
 
 	}
@@ -220,9 +249,10 @@ public final class RedisFleetView {
 	 *
 	 * @param lastReport when it last reported (its own clock)
 	 * @param topics how many topics it reported
-	 * @param lagging on how many of them it is a laggard
+	 * @param lagging on how many of them it is a laggard, {@code null} if the view is not
+	 * complete
 	 */
-	public record NodeView(@Nullable Instant lastReport, int topics, int lagging) {
+	public record NodeView(@Nullable Instant lastReport, int topics, @Nullable Integer lagging) {
 
 	}
 

@@ -146,6 +146,25 @@ class RedisFleetIntegrationTests {
 			.until(() -> view.topic(TOPIC).nodes(), (nodes) -> nodes.equals(Map.of("a", first)));
 	}
 
+	@Test
+	void wholeViewListsOnlyTheNodesWhenTheyReportedMoreEntriesThanItReads() {
+		Member a = member("a", SyncScheduler.shared());
+		member("b", SyncScheduler.shared());
+		a.node.store.publish(TOPIC, new Settings("dark", 1, Map.of()));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> view(a).topic(TOPIC).nodes().keySet(), (nodes) -> nodes.containsAll(List.of("a", "b")));
+		RedisFleetView small = new RedisFleetView(a.node.connectionFactory, RedisTopicKeys.DEFAULT,
+				Duration.ofSeconds(5), 1);
+
+		RedisFleetView.FleetView fleet = small.fleet();
+
+		assertThat(fleet.complete()).isFalse();
+		assertThat(fleet.nodes()).containsOnlyKeys("a", "b");
+		assertThat(fleet.nodes().get("a").topics()).isEqualTo(1);
+		assertThat(fleet.nodes().get("a").lagging()).isNull();
+		assertThat(view(a).fleet().complete()).isTrue();
+	}
+
 	private Member member(String id, SyncScheduler scheduler) {
 		TestNode node = new TestNode(id, redis.server());
 		this.resources.add(node);
@@ -158,7 +177,7 @@ class RedisFleetIntegrationTests {
 	}
 
 	private RedisFleetView view(Member member) {
-		return new RedisFleetView(member.node.connectionFactory, RedisTopicKeys.DEFAULT, Duration.ofSeconds(5));
+		return new RedisFleetView(member.node.connectionFactory, RedisTopicKeys.DEFAULT, Duration.ofSeconds(5), 100);
 	}
 
 	private record Member(TestNode node, RedisFleetReporter reporter, Follower follower) {

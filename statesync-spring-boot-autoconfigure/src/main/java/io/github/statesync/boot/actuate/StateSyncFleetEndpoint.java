@@ -50,7 +50,7 @@ public class StateSyncFleetEndpoint {
 		FleetView fleet = this.view.fleet();
 		Map<String, TopicFleetDescriptor> laggards = new LinkedHashMap<>();
 		fleet.laggards().forEach((topic, view) -> laggards.put(topic, describe(view)));
-		return new FleetDescriptor(fleet.nodes(), laggards);
+		return new FleetDescriptor(fleet.complete(), fleet.nodes(), laggards);
 	}
 
 	/**
@@ -73,11 +73,15 @@ public class StateSyncFleetEndpoint {
 	/**
 	 * The fleet.
 	 *
+	 * @param complete whether every node's report was read; {@code false} past
+	 * {@code statesync.fleet.max-view-entries}: then only the nodes are listed, and
+	 * {@code GET /actuator/statesyncfleet/{topic}} tells the laggards of a topic
 	 * @param nodes every live node by id: when it last reported, how many topics it
 	 * reported, on how many it lags
 	 * @param laggards every topic with at least one laggard, by topic
 	 */
-	public record FleetDescriptor(Map<String, NodeView> nodes, Map<String, TopicFleetDescriptor> laggards) {
+	public record FleetDescriptor(boolean complete, Map<String, NodeView> nodes,
+			Map<String, TopicFleetDescriptor> laggards) {
 
 	}
 

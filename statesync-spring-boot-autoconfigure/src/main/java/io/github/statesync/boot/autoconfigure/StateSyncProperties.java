@@ -283,6 +283,12 @@ public class StateSyncProperties {
 		 */
 		private Duration readTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * Most node-topic entries a read of the whole fleet view reads; past it, the view
+		 * lists the nodes only and each topic's view tells its laggards.
+		 */
+		private long maxViewEntries = 100_000;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -313,6 +319,14 @@ public class StateSyncProperties {
 
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
+		}
+
+		public long getMaxViewEntries() {
+			return this.maxViewEntries;
+		}
+
+		public void setMaxViewEntries(long maxViewEntries) {
+			this.maxViewEntries = maxViewEntries;
 		}
 
 	}

@@ -66,8 +66,8 @@ class StateSyncFleetConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RedisFleetView redisFleetView(RedisConnectionFactory connectionFactory, StateSyncProperties properties) {
-		return new RedisFleetView(reactive(connectionFactory), keys(properties),
-				properties.getFleet().getReadTimeout());
+		return new RedisFleetView(reactive(connectionFactory), keys(properties), properties.getFleet().getReadTimeout(),
+				properties.getFleet().getMaxViewEntries());
 	}
 
 	private static RedisTopicKeys keys(StateSyncProperties properties) {
