@@ -214,7 +214,7 @@ public final class RedisFleetReporter implements SyncListener, AutoCloseable {
 		long waitMillis = wait.toMillis();
 		try {
 			last.handle((result, failure) -> null).get(waitMillis, TimeUnit.MILLISECONDS);
-			this.redis.delete(this.nodeKey)
+			this.redis.unlink(this.nodeKey)
 				.then(this.redis.opsForSet().remove(this.nodesKey, this.nodeId))
 				.timeout(wait)
 				.toFuture()
