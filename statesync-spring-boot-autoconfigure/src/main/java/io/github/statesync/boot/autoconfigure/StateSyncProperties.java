@@ -101,6 +101,11 @@ public class StateSyncProperties {
 	 */
 	private final Metrics metrics = new Metrics();
 
+	/**
+	 * Fleet view: nodes report the revisions they hold to Redis.
+	 */
+	private final Fleet fleet = new Fleet();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -191,6 +196,10 @@ public class StateSyncProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Fleet getFleet() {
+		return this.fleet;
 	}
 
 	/**
@@ -286,6 +295,83 @@ public class StateSyncProperties {
 
 		public void setLivenessTimeout(Duration livenessTimeout) {
 			this.livenessTimeout = livenessTimeout;
+		}
+
+	}
+
+	/**
+	 * Fleet view: every node reports the revision it holds of each topic to Redis, so
+	 * that any node can tell which nodes lag behind.
+	 */
+	public static class Fleet {
+
+		/**
+		 * Whether this node reports the revisions it holds to Redis and serves the
+		 * 'statesyncfleet' endpoint. Needs the Redis transport.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Time between two reports of this node: the longest an apply takes to show in
+		 * the fleet view. A report writes only the topics applied since the last one.
+		 */
+		private Duration reportInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long a node's report outlives its last report: the longest a node that died
+		 * stays in the fleet view. Must be longer than the report interval.
+		 */
+		private Duration ttl = Duration.ofSeconds(30);
+
+		/**
+		 * Longest time a read of the fleet view may take.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Most node-topic entries a read of the whole fleet view reads; past it, the view
+		 * lists the nodes only and each topic's view tells its laggards.
+		 */
+		private long maxViewEntries = 100_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getReportInterval() {
+			return this.reportInterval;
+		}
+
+		public void setReportInterval(Duration reportInterval) {
+			this.reportInterval = reportInterval;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public long getMaxViewEntries() {
+			return this.maxViewEntries;
+		}
+
+		public void setMaxViewEntries(long maxViewEntries) {
+			this.maxViewEntries = maxViewEntries;
 		}
 
 	}

@@ -34,6 +34,9 @@ import tools.jackson.databind.JsonNode;
  * (counters)</li>
  * <li>{@code statesync.errors} (counter, {@code phase})</li>
  * <li>{@code statesync.revision} (gauge of the local revision)</li>
+ * <li>{@code statesync.fleet.laggards} (gauge: 1 while this node holds a revision below
+ * the highest announced to it, else 0; summed over the fleet, the number of
+ * laggards)</li>
  * <li>{@code statesync.lag} (timer from the writer's event timestamp to the apply; clocks
  * of different hosts may disagree, so a negative lag is recorded as zero)</li>
  * <li>{@code statesync.snapshot.size} (distribution summary, bytes)</li>
@@ -129,6 +132,14 @@ public final class StateSyncMetrics implements MeterBinder {
 		return (bits >= 0) ? bits : bits + 0x1p64;
 	}
 
+	private double lagging(String tag) {
+		SyncHandle<JsonNode> handle = this.registry.handle(tag);
+		if (handle == null) {
+			return Double.NaN;
+		}
+		return (handle.localRevision().compareTo(handle.announcedRevision()) < 0) ? 1 : 0;
+	}
+
 	/**
 	 * The meters of one topic tag value.
 	 */
@@ -205,6 +216,12 @@ public final class StateSyncMetrics implements MeterBinder {
 			if (!OTHER_TOPICS.equals(topic) && !ALL_TOPICS.equals(topic)) {
 				Gauge.builder("statesync.revision", StateSyncMetrics.this, (metrics) -> metrics.revision(topic))
 					.description("Revision of the snapshot this node holds")
+					.tag("topic", topic)
+					.strongReference(true)
+					.register(registry);
+				Gauge.builder("statesync.fleet.laggards", StateSyncMetrics.this, (metrics) -> metrics.lagging(topic))
+					.description("Whether this node lags on the topic (1) or not (0): it holds a revision below one "
+							+ "announced to it; summed over the fleet's nodes, the number of laggards")
 					.tag("topic", topic)
 					.strongReference(true)
 					.register(registry);

@@ -44,6 +44,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 
 	private final int maxNestingDepth;
 
+	private final @Nullable String nodeId;
+
 	private final Map<Integer, JacksonSyncCodec> codecs = new ConcurrentHashMap<>();
 
 	/** The settings of the topics followed, whose limits the publisher applies too. */
@@ -78,6 +80,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 							+ connectionFactory.getClass().getName());
 		}
 		this.mapper = mapper;
+		this.nodeId = nodeId;
 		this.maxNestingDepth = maxNestingDepth;
 		this.defaultPayloadLimit = maxPayloadBytes;
 		this.defaultInlineLimit = inlineMaxBytes;
@@ -99,6 +102,15 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	private JacksonSyncCodec codec(int maxPayloadBytes) {
 		return this.codecs.computeIfAbsent(maxPayloadBytes,
 				(limit) -> new JacksonSyncCodec(this.mapper, limit, this.maxNestingDepth));
+	}
+
+	/**
+	 * Return this node's id, the source of its invalidations and its name in the fleet
+	 * view.
+	 * @return the node id, or {@code null} if none was given
+	 */
+	public @Nullable String nodeId() {
+		return this.nodeId;
 	}
 
 	@Override

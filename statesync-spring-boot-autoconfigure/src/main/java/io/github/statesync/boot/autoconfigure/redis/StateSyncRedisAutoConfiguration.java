@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -50,6 +51,7 @@ import org.springframework.util.unit.DataSize;
 @ConditionalOnBooleanProperty(name = "statesync.enabled", matchIfMissing = true)
 @ConditionalOnProperty(name = "statesync.transport", havingValue = "redis", matchIfMissing = true)
 @EnableConfigurationProperties(StateSyncProperties.class)
+@Import(StateSyncFleetConfiguration.class)
 public final class StateSyncRedisAutoConfiguration {
 
 	private static final String LISTENER_PROPERTIES = "spring.data.redis.listener";
