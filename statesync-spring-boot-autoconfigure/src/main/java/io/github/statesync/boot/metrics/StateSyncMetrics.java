@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
@@ -14,8 +15,10 @@ import io.github.statesync.core.engine.InvalidationOutcome;
 import io.github.statesync.core.engine.RefreshOutcome;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncPhase;
+import io.github.statesync.core.engine.TopicStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,15 +45,18 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code statesync.snapshot.size} (distribution summary, bytes)</li>
  * <li>{@code statesync.reconcile.repairs} (counter: reconciliation found the topic behind
  * the store, no invalidation having announced the newer revision, and refreshed it)</li>
+ * <li>{@code statesync.topic.status} (gauge, {@code status}: 1 for the status a topic is
+ * in, 0 for the others; for a shared tag, the number of its topics in each status)</li>
  * </ul>
- * and, without a topic tag, {@code statesync.reconcile} (timer of reconcile runs,
- * {@code outcome}: succeeded, failed). Topic tags are bounded: past
- * {@code maxTaggedTopics} distinct topics, further topics share the tag value
- * {@value #OTHER_TOPICS}; with topic tags disabled every meter carries
- * {@code topic=}{@value #ALL_TOPICS}. The meters are fed by {@link TopicStatistics}, the
- * one listener that counts the engine's events: it hands each topic's events to that
- * topic's {@link TopicStatistics.Recorder}, which this binder makes on the topic's first
- * event, with the tag the topic keeps.
+ * and, without a topic tag, {@code statesync.pubsub.liveness.failures} (function counter
+ * of half-open pub/sub connections dropped, when the transport has a liveness probe) and
+ * {@code statesync.reconcile} (timer of reconcile runs, {@code outcome}: succeeded,
+ * failed). Topic tags are bounded: past {@code maxTaggedTopics} distinct topics, further
+ * topics share the tag value {@value #OTHER_TOPICS}; with topic tags disabled every meter
+ * carries {@code topic=}{@value #ALL_TOPICS}. The meters are fed by
+ * {@link TopicStatistics}, the one listener that counts the engine's events: it hands
+ * each topic's events to that topic's {@link TopicStatistics.Recorder}, which this binder
+ * makes on the topic's first event, with the tag the topic keeps.
  *
  * @author statesync
  * @since 0.1.0
@@ -77,6 +83,8 @@ public final class StateSyncMetrics implements MeterBinder {
 
 	private final Set<String> taggedTopics = ConcurrentHashMap.newKeySet();
 
+	private @Nullable LongSupplier pubSubLivenessFailures;
+
 	/**
 	 * Create the meters.
 	 * @param registry the topics, whose revisions the gauges read
@@ -94,8 +102,25 @@ public final class StateSyncMetrics implements MeterBinder {
 		this.maxTaggedTopics = maxTaggedTopics;
 	}
 
+	/**
+	 * Also count the pub/sub connections the transport's liveness probe found dead.
+	 * @param failures how many the probe has dropped so far
+	 * @return this binder
+	 */
+	public StateSyncMetrics withPubSubLivenessFailures(LongSupplier failures) {
+		this.pubSubLivenessFailures = failures;
+		return this;
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		LongSupplier livenessFailures = this.pubSubLivenessFailures;
+		if (livenessFailures != null) {
+			FunctionCounter.builder("statesync.pubsub.liveness.failures", livenessFailures, LongSupplier::getAsLong)
+				.description("Pub/sub connections the liveness probe found half-open (no answer to PING) and dropped")
+				.baseUnit(BaseUnits.EVENTS)
+				.register(registry);
+		}
 		Timer reconciled = reconcileTimer(registry, "succeeded");
 		Timer failed = reconcileTimer(registry, "failed");
 		this.statistics.recordReconcileRunsWith((durationNanos, succeeded) -> (succeeded ? reconciled : failed)
@@ -109,6 +134,22 @@ public final class StateSyncMetrics implements MeterBinder {
 			.description("Reconcile runs: one read of every followed topic's revision from the store, by outcome")
 			.tag("outcome", outcome)
 			.register(registry);
+	}
+
+	private double inStatus(String tag, TopicStatus status) {
+		if (OTHER_TOPICS.equals(tag) || ALL_TOPICS.equals(tag)) {
+			boolean all = ALL_TOPICS.equals(tag);
+			return this.registry.handles()
+				.stream()
+				.filter((handle) -> all || !this.taggedTopics.contains(handle.topic()))
+				.filter((handle) -> handle.status().status() == status)
+				.count();
+		}
+		SyncHandle<JsonNode> handle = this.registry.handle(tag);
+		if (handle == null) {
+			return Double.NaN;
+		}
+		return (handle.status().status() == status) ? 1 : 0;
 	}
 
 	private synchronized String tagFor(String topic) {
@@ -223,6 +264,16 @@ public final class StateSyncMetrics implements MeterBinder {
 					.description("Whether this node lags on the topic (1) or not (0): it holds a revision below one "
 							+ "announced to it; summed over the fleet's nodes, the number of laggards")
 					.tag("topic", topic)
+					.strongReference(true)
+					.register(registry);
+			}
+			for (TopicStatus status : TopicStatus.values()) {
+				Gauge
+					.builder("statesync.topic.status", StateSyncMetrics.this,
+							(metrics) -> metrics.inStatus(topic, status))
+					.description("Topics in each status: 1 or 0 for a topic of its own tag, the count for a shared tag")
+					.tag("topic", topic)
+					.tag("status", tagValue(status))
 					.strongReference(true)
 					.register(registry);
 			}

@@ -149,6 +149,45 @@ class StateSyncMetricsIntegrationTests {
 	}
 
 	@Test
+	void statusGaugesFollowTheTopicAndTheLivenessProbeIsCounted() {
+		node()
+			.withPropertyValues("statesync.topics.settings.stale-after=200ms",
+					"statesync.topics.settings.fetch-timeout=300ms")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				SyncHandle<JsonNode> handle = context.getBean(SyncedTopicRegistry.class).handle("settings");
+				context.getBean(StateSyncTransport.class).publisher().publish("settings", Map.of("theme", "dark"));
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					assertThat(status(meters, "current")).isOne();
+					assertThat(status(meters, "stale")).isZero();
+				});
+				assertThat(meters.get("statesync.pubsub.liveness.failures").functionCounter().count()).isZero();
+				// the source fails for longer than stale-after: the gauges say so
+				redis.server().stop();
+				try {
+					handle.refresh();
+					await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+						assertThat(status(meters, "stale")).isOne();
+						assertThat(status(meters, "current")).isZero();
+					});
+				}
+				finally {
+					redis.server().restart();
+				}
+			});
+		this.runner.withPropertyValues("statesync.transport=local").run((context) -> {
+			publish(context, "settings");
+			assertThat(context.getBean(MeterRegistry.class).find("statesync.pubsub.liveness.failures").meter())
+				.as("no probe without Redis")
+				.isNull();
+		});
+	}
+
+	private static double status(MeterRegistry meters, String status) {
+		return meters.get("statesync.topic.status").tags("topic", "settings", "status", status).gauge().value();
+	}
+
+	@Test
 	void topicTagsAreBoundedOrDisabled() {
 		this.runner.withPropertyValues("statesync.transport=local", "statesync.metrics.topic-tag=false")
 			.run((context) -> {

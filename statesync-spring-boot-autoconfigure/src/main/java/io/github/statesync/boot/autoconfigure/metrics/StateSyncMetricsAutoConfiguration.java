@@ -8,8 +8,11 @@ import io.github.statesync.boot.autoconfigure.StateSyncProperties;
 import io.github.statesync.boot.metrics.StateSyncMetrics;
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.StateSyncTransport;
+import io.github.statesync.boot.transport.RedisStateSyncTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -36,14 +39,18 @@ public final class StateSyncMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StateSyncMetrics stateSyncMetrics(SyncedTopicRegistry registry, TopicStatistics statistics,
-			StateSyncProperties properties) {
+			StateSyncProperties properties, ObjectProvider<StateSyncTransport> transport) {
 		StateSyncProperties.Metrics metrics = properties.getMetrics();
 		if (metrics.getMaxTaggedTopics() < 1) {
 			throw new InvalidStateSyncConfigurationException("statesync.metrics.max-tagged-topics",
 					metrics.getMaxTaggedTopics(), "must be at least 1; set statesync.metrics.topic-tag=false instead");
 		}
-		return new StateSyncMetrics(registry, statistics, Clock.systemUTC(), metrics.isTopicTag(),
+		StateSyncMetrics binder = new StateSyncMetrics(registry, statistics, Clock.systemUTC(), metrics.isTopicTag(),
 				metrics.getMaxTaggedTopics());
+		if (transport.getIfAvailable() instanceof RedisStateSyncTransport redis) {
+			binder.withPubSubLivenessFailures(redis::pubSubLivenessFailures);
+		}
+		return binder;
 	}
 
 }
