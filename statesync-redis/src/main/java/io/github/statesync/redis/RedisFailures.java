@@ -102,7 +102,7 @@ final class RedisFailures {
 		return switch (code) {
 			case "WRONGPASS", "NOAUTH" -> ": check the username and password statesync connects to Redis with";
 			case "NOPERM" -> ": grant the ACL user a writer's rules (docs/security.md): ACL SETUSER " + user
-					+ " +get +set +incr +time +publish +eval +evalsha +subscribe +unsubscribe +ping ~" + prefix
+					+ " +get +mget +set +incr +time +publish +eval +evalsha +subscribe +unsubscribe +ping ~" + prefix
 					+ "{*}:revision ~" + prefix + "{*}:snapshot &" + prefix + "{*}:events";
 			case "OOM" -> ": Redis is full (maxmemory with the noeviction policy): raise maxmemory, "
 					+ "free memory, or give statesync a Redis of its own";

@@ -44,11 +44,11 @@ import static org.awaitility.Awaitility.await;
 class RedisAclIntegrationTests {
 
 	/** The reader's rules, as docs/security.md gives them. */
-	static final String READER_RULES = "resetkeys resetchannels -@all +get +subscribe +unsubscribe +ping "
-			+ "%R~statesync:{*}:snapshot &statesync:{*}:events";
+	static final String READER_RULES = "resetkeys resetchannels -@all +get +mget +subscribe +unsubscribe +ping "
+			+ "%R~statesync:{*}:snapshot %R~statesync:{*}:revision &statesync:{*}:events";
 
 	/** The writer's rules, as docs/security.md gives them. */
-	static final String WRITER_RULES = "resetkeys resetchannels -@all +get +subscribe +unsubscribe +ping "
+	static final String WRITER_RULES = "resetkeys resetchannels -@all +get +mget +subscribe +unsubscribe +ping "
 			+ "+evalsha +eval +set +incr +time +publish "
 			+ "~statesync:{*}:revision ~statesync:{*}:snapshot &statesync:{*}:events";
 
@@ -99,6 +99,9 @@ class RedisAclIntegrationTests {
 			.join();
 		assertThat(snapshot.revision()).isEqualTo(second);
 		assertThat(snapshot.data()).isEqualTo(Map.of("theme", "blue"));
+		// reconciliation reads every followed topic's revision
+		assertThat(reader.store.revisions(List.of(TOPIC)).join()).containsEntry(TOPIC, second);
+		assertThat(writer.store.revisions(List.of(TOPIC)).join()).containsEntry(TOPIC, second);
 		// stopping unsubscribes and pings on the pub/sub connection: allowed too
 		reader.close();
 		writer.close();

@@ -123,9 +123,9 @@ class RedisServerRefusalIntegrationTests {
 		assertThat(refused.getReason()).isEqualTo(PublishException.Reason.REFUSED);
 		assertThat(refused).hasMessageContaining("NOPERM").hasMessageContaining("ACL SETUSER writer");
 		// the grant the message proposes is enough
-		server().command("ACL", "SETUSER", "writer", "reset", "on", ">secret", "+get", "+set", "+incr", "+time",
-				"+publish", "+eval", "+evalsha", "+subscribe", "+unsubscribe", "+ping", "~statesync:{*}:revision",
-				"~statesync:{*}:snapshot", "&statesync:{*}:events");
+		server().command("ACL", "SETUSER", "writer", "reset", "on", ">secret", "+get", "+mget", "+set", "+incr",
+				"+time", "+publish", "+eval", "+evalsha", "+subscribe", "+unsubscribe", "+ping",
+				"~statesync:{*}:revision", "~statesync:{*}:snapshot", "&statesync:{*}:events");
 		TestNode granted = node("granted", "writer", "secret");
 		assertThat(granted.store.publish(TOPIC, Settings.of("dark", 2))).isNotNull();
 	}

@@ -54,8 +54,9 @@ final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 		}
 		if (answered(description, "NOPERM")) {
 			return "Redis refused a command, key or channel to the ACL user (NOPERM): grant it a reader's rules, "
-					+ "ACL SETUSER <user> +get +subscribe +unsubscribe +ping %R~statesync:{*}:snapshot "
-					+ "&statesync:{*}:events, and a writer's too if it publishes (docs/security.md; with the prefix "
+					+ "ACL SETUSER <user> +get +mget +subscribe +unsubscribe +ping %R~statesync:{*}:snapshot "
+					+ "%R~statesync:{*}:revision &statesync:{*}:events, and a writer's too if it publishes "
+					+ "(docs/security.md; with the prefix "
 					+ "of 'statesync.redis.key-prefix'), or connect as another user ('spring.data.redis.username').";
 		}
 		if (answered(description, "OOM")) {
