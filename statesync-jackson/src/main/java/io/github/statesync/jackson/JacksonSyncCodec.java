@@ -138,8 +138,8 @@ public final class JacksonSyncCodec implements SyncCodec {
 		JsonNode tree = readObject(payload, "snapshot");
 		SnapshotEnvelope<T> revisionOnly = SnapshotEnvelope.parse(stringField(tree, "revision", "snapshot"), null);
 		Revision revision = revisionOnly.revision();
-		// JSON null is data (the applier decides whether it fits); a missing member is
-		// not
+		// JSON null is data (the applier decides whether it fits); a missing member
+		// is not
 		JsonNode data = tree.get("data");
 		if (data == null) {
 			throw new ProtocolException("snapshot at revision " + revision + " has no data");

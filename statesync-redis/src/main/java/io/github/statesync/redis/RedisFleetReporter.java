@@ -138,8 +138,7 @@ public final class RedisFleetReporter implements SyncListener, AutoCloseable {
 
 	private synchronized void report() {
 		// synchronized with close(): no report starts after close() read the one in
-		// flight (the Redis calls are asynchronous: this holds the lock only to send
-		// them)
+		// flight (the calls are asynchronous: the lock is held only to send them)
 		if (this.closed.get()) {
 			return;
 		}

@@ -493,9 +493,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		for (String channel : channels) {
 			try (RedisConnection connection = this.container.getConnectionFactory().getConnection()) {
 				connection.subscribe(ignore, channel.getBytes(StandardCharsets.UTF_8));
-				// unsubscribed before the connection closes, so the connection watcher
-				// does
-				// not take the close for a lost subscription
+				// unsubscribed before the connection closes, so the connection
+				// watcher does not take the close for a lost subscription
 				org.springframework.data.redis.connection.Subscription probed = connection.getSubscription();
 				if (probed != null) {
 					probed.unsubscribe();

@@ -144,9 +144,8 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 
 	private static FileChannel openLock(Path lock) throws IOException {
 		try {
-			// never through a link: a planted one would make this process create or lock
-			// a
-			// file elsewhere
+			// never through a link: a planted one would make this process create or
+			// lock a file elsewhere
 			return (POSIX)
 					? FileChannel.open(lock,
 							Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),

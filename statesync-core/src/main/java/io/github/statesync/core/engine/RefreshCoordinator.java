@@ -216,9 +216,8 @@ final class RefreshCoordinator<T> {
 
 		private long announcedAtFetch;
 
-		// the revision the handle held from its source when the fetch left, and whether
-		// it
-		// held one: an answer below it is the source going back, not a reordering
+		// what the handle held from its source when the fetch left, and whether it
+		// held anything: an answer below it means the source went back
 		private long heldAtFetch;
 
 		private boolean heldAtFetchFromSource;
@@ -311,8 +310,7 @@ final class RefreshCoordinator<T> {
 				if (failure != null) {
 					Throwable cause = ErrorReporter.unwrap(failure);
 					if (cause instanceof SnapshotMissingException) {
-						// reached, and it lost data: the node holds the newest state
-						// known
+						// reached, and it lost data: the node holds the newest known
 						coordinator.status.sourceAnswered();
 					}
 					else {
@@ -320,10 +318,10 @@ final class RefreshCoordinator<T> {
 								(cause instanceof ProtocolException) ? SyncPhase.PROTOCOL : SyncPhase.FETCH, cause);
 					}
 					if (cause instanceof ProtocolException || cause instanceof SnapshotMissingException) {
-						// the source holds a bad snapshot, or lost it: asking again now
-						// gets
-						// the same; a lost snapshot is reported as the source going back,
-						// but not followed (that would put the node on its defaults)
+						// the source holds a bad snapshot, or lost it: asking again
+						// now gets the same; a lost snapshot is reported as the
+						// source going back, but not followed (that would put the
+						// node on its defaults)
 						SyncPhase phase = (cause instanceof ProtocolException) ? SyncPhase.PROTOCOL
 								: SyncPhase.REGRESSION;
 						coordinator.reporter.report(Failure.of(phase, cause).attempt(this.attempt));

@@ -307,8 +307,8 @@ public final class StateSyncMetrics implements MeterBinder {
 		@Override
 		public void applied(@Nullable Long eventTimestampMs) {
 			if (eventTimestampMs != null) {
-				// clocks of different hosts may disagree: a negative lag is recorded as
-				// zero
+				// clocks of different hosts may disagree: a negative lag is recorded
+				// as zero
 				long lag = Math.max(0, StateSyncMetrics.this.clock.millis() - eventTimestampMs);
 				this.lag.record(Duration.ofMillis(lag));
 			}

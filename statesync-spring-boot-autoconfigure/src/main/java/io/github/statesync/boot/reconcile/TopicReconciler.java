@@ -296,9 +296,8 @@ public final class TopicReconciler implements SmartLifecycle {
 		}
 		this.nudged.remove(topic);
 		if (handle.status().status() == TopicStatus.STALE) {
-			// stale because its fetches failed (or its applier refused): the source may
-			// be
-			// back, and only a fetch that succeeds ends the staleness
+			// stale because its fetches failed (or its applier refused): the source
+			// may be back, and only a fetch that succeeds ends the staleness
 			handle.refresh();
 		}
 		return null;

@@ -1,6 +1,7 @@
 package io.github.statesync.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -181,7 +182,7 @@ class StateSyncReconcileIntegrationTests {
 			// stored between two runs: every topic is found behind in the same run
 			long runs = statistics.reconciliation().runs();
 			await().atMost(WITHIN_AN_INTERVAL).until(() -> statistics.reconciliation().runs() > runs);
-			List<String> mset = new java.util.ArrayList<>(List.of("MSET"));
+			List<String> mset = new ArrayList<>(List.of("MSET"));
 			for (int i = 1; i <= count; i++) {
 				String topic = "many-" + i;
 				mset.addAll(List.of(RedisTopicKeys.DEFAULT.revisionKey(topic), "7",
