@@ -2,6 +2,8 @@ package io.github.statesync.boot.sync;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -256,10 +258,30 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				return cause.toString();
+				return describe(cause);
 			}
 		}
 		return "the source holds no snapshot yet (publish one first, or make the topic not required)";
+	}
+
+	/**
+	 * Describe a failure with the first line of each message in its cause chain: the
+	 * server's own answer ({@code WRONGPASS ...}, {@code NOPERM ...}) is often a cause of
+	 * a generic "Unable to connect".
+	 */
+	private static String describe(Throwable failure) {
+		StringBuilder description = new StringBuilder(failure.getClass().getSimpleName());
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
+			String message = current.getMessage();
+			if (message != null) {
+				String line = message.lines().findFirst().orElse("");
+				if (!line.isBlank() && description.indexOf(line) < 0) {
+					description.append((current == failure) ? ": " : "; ").append(line);
+				}
+			}
+		}
+		return description.toString();
 	}
 
 	@Override

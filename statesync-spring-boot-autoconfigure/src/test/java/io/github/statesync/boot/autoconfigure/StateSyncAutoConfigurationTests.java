@@ -298,6 +298,9 @@ class StateSyncAutoConfigurationTests {
 			for (long i = 1; i <= 2000; i++) {
 				publisher.publish("pair", Map.of("left", i, "right", i));
 			}
+			// applies run on the engine's scheduler, behind the publishes: read on until
+			// the last one is in
+			await().atMost(Duration.ofSeconds(30)).until(() -> pair.getLeft() == 2000);
 			writing.set(false);
 			readers.forEach(CompletableFuture::join);
 			assertThat(pair.getLeft()).isEqualTo(2000);
