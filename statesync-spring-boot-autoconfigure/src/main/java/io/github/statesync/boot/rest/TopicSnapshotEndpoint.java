@@ -1,12 +1,15 @@
 package io.github.statesync.boot.rest;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.boot.sync.EchoingStatePublisher;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.core.protocol.Revision;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -22,7 +25,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * as {@code {"revision":"N","data":...}}, with {@code ETag: "N"} and
  * {@code 304 Not Modified} when {@code If-None-Match} names the current revision. Only
  * the listed topics are served (every one with {@value #ALL_TOPICS}); unknown or
- * not-served topics, and topics without a snapshot yet, answer {@code 404}.
+ * not-served topics, and topics without a snapshot yet, answer {@code 404}. A write of
+ * this node is served as soon as it is announced: a request waits for the node's own
+ * publishes of the topic under way.
  *
  * @author statesync
  * @since 0.1.0
@@ -43,6 +48,10 @@ public final class TopicSnapshotEndpoint {
 
 	private final boolean servesAll;
 
+	private final @Nullable EchoingStatePublisher publisher;
+
+	private final Duration publishWait;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the topics
@@ -51,10 +60,28 @@ public final class TopicSnapshotEndpoint {
 	 * follows when it holds {@value #ALL_TOPICS}
 	 */
 	public TopicSnapshotEndpoint(SyncedTopicRegistry registry, JsonMapper mapper, Set<String> servedTopics) {
+		this(registry, mapper, servedTopics, null, Duration.ZERO);
+	}
+
+	/**
+	 * Create the endpoint, serving this node's own writes to whoever fetches on their
+	 * announcement (read your writes): a request first waits, up to {@code publishWait},
+	 * for the publishes of the topic this node began before it.
+	 * @param registry the topics
+	 * @param mapper writes the data
+	 * @param servedTopics the topics served: none when empty, every topic this node
+	 * follows when it holds {@value #ALL_TOPICS}
+	 * @param publisher this node's publisher, or {@code null}
+	 * @param publishWait the longest wait for a publish under way (a publish's timeout)
+	 */
+	public TopicSnapshotEndpoint(SyncedTopicRegistry registry, JsonMapper mapper, Set<String> servedTopics,
+			@Nullable EchoingStatePublisher publisher, Duration publishWait) {
 		this.registry = registry;
 		this.mapper = mapper;
 		this.servedTopics = Set.copyOf(servedTopics);
 		this.servesAll = this.servedTopics.contains(ALL_TOPICS);
+		this.publisher = publisher;
+		this.publishWait = publishWait;
 	}
 
 	/**
@@ -75,6 +102,7 @@ public final class TopicSnapshotEndpoint {
 		if ((!this.servesAll && !this.servedTopics.contains(topic)) || !this.registry.topics().contains(topic)) {
 			return notFound("topic '" + topic + "' is not served here");
 		}
+		awaitOwnWrites(topic);
 		// One atomic read: the data must belong to the revision it is labelled with.
 		SyncedValue.Snapshot<?> current = this.registry.value(topic).snapshot();
 		Object data = current.value();
@@ -94,6 +122,23 @@ public final class TopicSnapshotEndpoint {
 			.contentType(MediaType.APPLICATION_JSON)
 			.eTag(etag)
 			.body(this.mapper.writeValueAsBytes(envelope));
+	}
+
+	/**
+	 * Redis announces a write of this node before the node hears the answer and applies
+	 * it: a client fetching on that announcement must not be served the revision before.
+	 */
+	private void awaitOwnWrites(String topic) {
+		EchoingStatePublisher own = this.publisher;
+		if (own == null) {
+			return;
+		}
+		try {
+			own.awaitPublishes(topic, this.publishWait);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private ServerResponse notFound(String message) {

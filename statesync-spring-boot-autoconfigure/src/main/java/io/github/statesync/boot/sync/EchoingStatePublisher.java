@@ -1,5 +1,7 @@
 package io.github.statesync.boot.sync;
 
+import java.time.Duration;
+
 import io.github.statesync.boot.topic.PublishRejectedException;
 import io.github.statesync.boot.topic.SnapshotRejectedException;
 import io.github.statesync.core.engine.SyncHandle;
@@ -29,6 +31,8 @@ public final class EchoingStatePublisher implements StatePublisher {
 
 	private final JsonMapper mapper;
 
+	private final PublishesInFlight inFlight = new PublishesInFlight();
+
 	/**
 	 * Create a publisher.
 	 * @param delegate the transport's publisher
@@ -50,9 +54,15 @@ public final class EchoingStatePublisher implements StatePublisher {
 	@Override
 	public Revision publish(String topic, Object data) {
 		JsonNode tree = checked(topic, data);
-		Revision revision = this.delegate.publish(topic, data);
-		echo(topic, revision, tree);
-		return revision;
+		long ticket = this.inFlight.begin(topic);
+		try {
+			Revision revision = this.delegate.publish(topic, data);
+			echo(topic, revision, tree);
+			return revision;
+		}
+		finally {
+			this.inFlight.end(topic, ticket);
+		}
 	}
 
 	/**
@@ -64,11 +74,32 @@ public final class EchoingStatePublisher implements StatePublisher {
 	@Override
 	public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
 		JsonNode tree = checked(topic, data);
-		PublishResult result = this.delegate.publishIfCurrent(topic, expected, data);
-		if (result.published()) {
-			echo(topic, result.revision(), tree);
+		long ticket = this.inFlight.begin(topic);
+		try {
+			PublishResult result = this.delegate.publishIfCurrent(topic, expected, data);
+			if (result.published()) {
+				echo(topic, result.revision(), tree);
+			}
+			return result;
 		}
-		return result;
+		finally {
+			this.inFlight.end(topic, ticket);
+		}
+	}
+
+	/**
+	 * Wait until every publish of the topic this node began before the call has ended,
+	 * and with it its local apply. The store announces a write before this node hears its
+	 * answer, so a client that fetches the topic from this node on the announcement could
+	 * otherwise be served the revision before: the REST endpoint calls this before it
+	 * answers (read your writes). Publishes begun after the call are not waited for.
+	 * @param topic the topic
+	 * @param timeout the longest wait
+	 * @return {@code false} if the timeout passed first
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean awaitPublishes(String topic, Duration timeout) throws InterruptedException {
+		return this.inFlight.await(topic, timeout);
 	}
 
 	/**

@@ -9,7 +9,9 @@ import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties;
 import io.github.statesync.boot.rest.RestSnapshotProviders;
 import io.github.statesync.boot.rest.TopicSnapshotEndpoint;
+import io.github.statesync.boot.sync.EchoingStatePublisher;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.core.publish.StatePublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -101,9 +103,13 @@ public final class StateSyncRestAutoConfiguration {
 
 		@Bean
 		RouterFunction<ServerResponse> stateSyncTopicRoutes(SyncedTopicRegistry registry,
-				ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
+				ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties,
+				ObjectProvider<StatePublisher> publisher) {
+			// read your writes: a request waits for this node's own publishes under way
+			EchoingStatePublisher own = (publisher.getIfAvailable() instanceof EchoingStatePublisher echoing) ? echoing
+					: null;
 			return new TopicSnapshotEndpoint(registry, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-					properties.getRest().getTopics())
+					properties.getRest().getTopics(), own, properties.getRedis().getPublishTimeout())
 				.routes();
 		}
 
