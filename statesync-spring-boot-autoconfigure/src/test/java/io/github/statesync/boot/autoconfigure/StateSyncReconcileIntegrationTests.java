@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.statesync.boot.autoconfigure.TestTopics.Settings;
@@ -17,6 +18,7 @@ import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.core.engine.RefreshOutcome;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncPhase;
+import io.github.statesync.core.engine.TopicStatus;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.SnapshotMissingException;
@@ -242,6 +244,33 @@ class StateSyncReconcileIntegrationTests {
 			assertThat(statistics.topic("settings").repairs()).isZero();
 			assertThat(context.getBean(Settings.class).getTheme()).as("the node keeps its data").isEqualTo("dark");
 		});
+	}
+
+	@Test
+	void aTopicStaleBecauseItsFetchesFailedIsCurrentAgainOnceRedisAnswersWithoutAWrite() {
+		// no liveness probe and no write: only reconciliation can notice Redis is back
+		node(INTERVAL, "statesync.redis.liveness-interval=0", "statesync.topics.settings.stale-after=300ms",
+				"statesync.topics.settings.fetch-timeout=300ms", "statesync.topics.settings.retry.max-attempts=2")
+			.run((context) -> {
+				SyncedTopicRegistry registry = context.getBean(SyncedTopicRegistry.class);
+				context.getBean(StatePublisher.class).publish("settings", Map.of("theme", "dark"));
+				await().atMost(WITHIN_AN_INTERVAL)
+					.until(() -> registry.handle("settings").status().status() == TopicStatus.CURRENT);
+				redis.server().pause();
+				try {
+					// the refresh and its retry fail and end: nothing of the engine's
+					// own fetches the topic again
+					CompletableFuture<Void> refresh = registry.handle("settings").refresh();
+					await().atMost(WITHIN_AN_INTERVAL).until(refresh::isDone);
+					await().atMost(WITHIN_AN_INTERVAL)
+						.until(() -> registry.handle("settings").status().status() == TopicStatus.STALE);
+				}
+				finally {
+					redis.server().resume();
+				}
+				await().atMost(WITHIN_AN_INTERVAL)
+					.until(() -> registry.handle("settings").status().status() == TopicStatus.CURRENT);
+			});
 	}
 
 	@Test
