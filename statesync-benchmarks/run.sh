@@ -15,7 +15,7 @@ runs="${2:-1}"
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$module")"
 results="$module/target/results.jsonl"
-read -r -a scenarios <<< "${SCENARIOS:-propagation burst fanout scale engine}"
+read -r -a scenarios <<< "${SCENARIOS:-propagation burst fanout scale engine cluster}"
 java_opts=(-Xms1g -Xmx4g ${JAVA_OPTS:-})
 
 case "$mode" in

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.statesync.benchmarks.burst.BurstScenario;
+import io.github.statesync.benchmarks.cluster.ClusterScenario;
 import io.github.statesync.benchmarks.engine.EngineScenario;
 import io.github.statesync.benchmarks.fanout.FanOutScenario;
 import io.github.statesync.benchmarks.propagation.PropagationScenario;
@@ -75,6 +76,7 @@ public final class BenchmarkMain {
 			case "scale" -> List.of(new ScaleScenario(redis, mode).run());
 			case "engine" -> new EngineScenario(mode).run();
 			case "reconcile" -> new ReconcileScenario(redis, mode).run();
+			case "cluster" -> new ClusterScenario(redis, mode).run();
 			default -> throw new IllegalArgumentException("Unknown scenario '" + scenario + "'");
 		};
 	}

@@ -11,6 +11,7 @@ import io.github.statesync.benchmarks.reader.BenchTopicConfiguration;
 import io.github.statesync.benchmarks.reader.ReaderContext;
 import io.github.statesync.benchmarks.reader.SyncCounters;
 import io.github.statesync.benchmarks.support.BenchState;
+import io.github.statesync.benchmarks.support.ClusterTarget;
 import io.github.statesync.benchmarks.support.LatencyRecorder;
 import io.github.statesync.benchmarks.support.Pacer;
 import io.github.statesync.benchmarks.support.Percentiles;
@@ -19,6 +20,7 @@ import io.github.statesync.benchmarks.support.RunMode;
 import io.github.statesync.benchmarks.support.ScenarioResult;
 import io.github.statesync.benchmarks.writer.StatesyncWriter;
 import io.github.statesync.core.publish.StatePublisher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scenario 3, fan-out: one statesync writer and many readers, each a Spring Boot
@@ -41,12 +43,25 @@ public final class FanOutScenario {
 
 	private final int writes;
 
+	private final @Nullable ClusterTarget cluster;
+
 	/**
 	 * Create the scenario.
 	 * @param redis the server
 	 * @param mode quick (20 readers, 50 + 200 writes) or full (50 readers, 100 + 500)
 	 */
 	public FanOutScenario(RedisTarget redis, RunMode mode) {
+		this(redis, mode, null);
+	}
+
+	/**
+	 * Create the scenario on a Redis Cluster.
+	 * @param redis the single server (not used when {@code cluster} is given)
+	 * @param mode quick (20 readers, 50 + 200 writes) or full (50 readers, 100 + 500)
+	 * @param cluster the cluster, or {@code null} for the single server
+	 */
+	public FanOutScenario(RedisTarget redis, RunMode mode, @Nullable ClusterTarget cluster) {
+		this.cluster = cluster;
 		this.redis = redis;
 		this.readers = mode.pick(20, 50);
 		this.warmup = mode.pick(50, 100);
@@ -65,15 +80,19 @@ public final class FanOutScenario {
 		List<LatencyRecorder> recorders = new ArrayList<>();
 		List<ReaderContext> contexts = new ArrayList<>();
 		SyncCounters counters = new SyncCounters();
-		try (StatesyncWriter writer = new StatesyncWriter(this.redis)) {
+		try (StatesyncWriter writer = (this.cluster != null) ? new StatesyncWriter(this.cluster, 0)
+				: new StatesyncWriter(this.redis)) {
 			StatePublisher publisher = writer.publisher();
 			publisher.publish(topic, BenchState.forSequence(0));
 			long startingReaders = System.nanoTime();
 			for (int r = 0; r < this.readers; r++) {
 				LatencyRecorder recorder = new LatencyRecorder(total + 1);
 				recorders.add(recorder);
-				contexts.add(ReaderContext.builder(this.redis, "fanout-reader-" + r)
-					.withTopicBean()
+				ReaderContext.Builder reader = ReaderContext.builder(this.redis, "fanout-reader-" + r);
+				if (this.cluster != null) {
+					reader.cluster(this.cluster);
+				}
+				contexts.add(reader.withTopicBean()
 					.syncListener(counters)
 					.onApplied((event) -> recorder.observed(((BenchState) event.getValue()).getSequence()))
 					.start());
@@ -97,7 +116,8 @@ public final class FanOutScenario {
 			fields.put("reader_start_ms_each", (readersStarted - startingReaders) / 1_000_000 / this.readers);
 			fields.put("fetches_all_readers", counters.fetches());
 			fields.put("fetch_retries_all_readers", counters.retries());
-			return new ScenarioResult("fanout/statesync", fields);
+			return new ScenarioResult(
+					"fanout/statesync" + ((this.cluster != null) ? "-" + this.cluster.label() : ""), fields);
 		}
 		finally {
 			contexts.forEach(ReaderContext::close);

@@ -7,6 +7,7 @@ import io.github.statesync.benchmarks.reader.BenchTopicConfiguration;
 import io.github.statesync.benchmarks.reader.ReaderContext;
 import io.github.statesync.benchmarks.reader.SyncCounters;
 import io.github.statesync.benchmarks.support.BenchState;
+import io.github.statesync.benchmarks.support.ClusterTarget;
 import io.github.statesync.benchmarks.support.LatencyRecorder;
 import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.benchmarks.writer.StatesyncWriter;
@@ -36,6 +37,8 @@ public final class StatesyncTarget implements PropagationTarget {
 
 	private final boolean inline;
 
+	private final @Nullable ClusterTarget cluster;
+
 	private final SyncCounters counters = new SyncCounters();
 
 	private @Nullable StatesyncWriter writer;
@@ -49,24 +52,42 @@ public final class StatesyncTarget implements PropagationTarget {
 	 * @param inline whether the writer inlines the snapshot in the invalidation
 	 */
 	public StatesyncTarget(RedisTarget redis, ReaderKind kind, boolean inline) {
+		this(redis, kind, inline, null);
+	}
+
+	/**
+	 * Create a target whose writer and reader use a Redis Cluster.
+	 * @param redis the single server (not used)
+	 * @param kind how the reader syncs the topic
+	 * @param inline whether the writer inlines the snapshot in the invalidation
+	 * @param cluster the cluster, or {@code null} for the single server
+	 */
+	public StatesyncTarget(RedisTarget redis, ReaderKind kind, boolean inline, @Nullable ClusterTarget cluster) {
 		this.redis = redis;
 		this.kind = kind;
 		this.inline = inline;
+		this.cluster = cluster;
 	}
 
 	@Override
 	public String name() {
-		return ((this.kind == ReaderKind.BEAN) ? "statesync" : "statesync-value") + (this.inline ? "-inline" : "");
+		return ((this.kind == ReaderKind.BEAN) ? "statesync" : "statesync-value") + (this.inline ? "-inline" : "")
+				+ ((this.cluster != null) ? "-" + this.cluster.label() : "");
 	}
 
 	@Override
 	public void open(LatencyRecorder recorder) throws Exception {
-		this.writer = new StatesyncWriter(this.redis, this.inline ? INLINE_MAX_BYTES : 0);
+		int inlineMaxBytes = this.inline ? INLINE_MAX_BYTES : 0;
+		this.writer = (this.cluster != null) ? new StatesyncWriter(this.cluster, inlineMaxBytes)
+				: new StatesyncWriter(this.redis, inlineMaxBytes);
 		String topic = this.kind.topic();
 		write(0);
 		ReaderContext.Builder reader = ReaderContext.builder(this.redis, name() + "-reader")
 			.onApplied((event) -> observe(event, topic, recorder))
 			.syncListener(this.counters);
+		if (this.cluster != null) {
+			reader.cluster(this.cluster);
+		}
 		if (this.kind == ReaderKind.BEAN) {
 			reader.withTopicBean();
 		}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.github.statesync.benchmarks.support.ClusterTarget;
 import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.boot.StateSyncAppliedEvent;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
@@ -83,6 +84,16 @@ public final class ReaderContext implements AutoCloseable {
 			this.properties.put("spring.main.log-startup-info", "false");
 			this.properties.put("spring.data.redis.host", redis.host());
 			this.properties.put("spring.data.redis.port", redis.port());
+		}
+
+		/**
+		 * Read from a Redis Cluster instead of the single server.
+		 * @param cluster the cluster, and how invalidations travel on it
+		 * @return this builder
+		 */
+		public Builder cluster(ClusterTarget cluster) {
+			this.properties.putAll(cluster.readerProperties());
+			return this;
 		}
 
 		/**

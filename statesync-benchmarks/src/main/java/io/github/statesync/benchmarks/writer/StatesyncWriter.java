@@ -3,9 +3,11 @@ package io.github.statesync.benchmarks.writer;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.github.statesync.benchmarks.support.ClusterTarget;
 import io.github.statesync.benchmarks.support.RedisTarget;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.jackson.JacksonSyncCodec;
+import io.github.statesync.redis.RedisPubSubMode;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
 import io.lettuce.core.resource.ClientResources;
@@ -52,9 +54,25 @@ public final class StatesyncWriter implements AutoCloseable {
 				new RedisStandaloneConfiguration(redis.host(), redis.port()), client);
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
-		this.store = new RedisSnapshotStore(this.connectionFactory, new JacksonSyncCodec(), RedisTopicKeys.DEFAULT,
+		this.store = store(this.connectionFactory, inlineMaxBytes, RedisPubSubMode.CLASSIC);
+	}
+
+	/**
+	 * Connect a writer to a Redis Cluster.
+	 * @param cluster the cluster, and how writes are announced on it
+	 * @param inlineMaxBytes the largest data carried inside invalidations, {@code 0} for
+	 * none
+	 */
+	public StatesyncWriter(ClusterTarget cluster, int inlineMaxBytes) {
+		this.connectionFactory = cluster.connectionFactory(this.resources);
+		this.store = store(this.connectionFactory, inlineMaxBytes, cluster.mode());
+	}
+
+	private static RedisSnapshotStore store(LettuceConnectionFactory connectionFactory, int inlineMaxBytes,
+			RedisPubSubMode mode) {
+		return new RedisSnapshotStore(connectionFactory, new JacksonSyncCodec(), RedisTopicKeys.DEFAULT,
 				"bench-writer", Clock.systemUTC(), Duration.ofSeconds(10),
-				(topic) -> JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES, (topic) -> inlineMaxBytes);
+				(topic) -> JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES, (topic) -> inlineMaxBytes, mode, null);
 	}
 
 	/**
