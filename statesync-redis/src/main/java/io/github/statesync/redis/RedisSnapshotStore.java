@@ -99,6 +99,10 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	private final String user;
 
+	private final RedisPubSubMode pubSubMode;
+
+	private final @Nullable RedisReplicaReader snapshotReader;
+
 	/**
 	 * The last refusal logged, so that a refusal is logged once, not once per publish.
 	 */
@@ -152,6 +156,33 @@ public final class RedisSnapshotStore implements StatePublisher {
 	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
 			@Nullable String sourceId, Clock clock, Duration timeout, ToIntFunction<String> payloadLimits,
 			ToIntFunction<String> inlineLimits) {
+		this(connectionFactory, codec, keys, sourceId, clock, timeout, payloadLimits, inlineLimits,
+				RedisPubSubMode.CLASSIC, null);
+	}
+
+	/**
+	 * Create a store that announces writes in the given pub/sub mode and may read
+	 * snapshots through a reader of its own (for example from replicas).
+	 * @param connectionFactory the connections to use (reads are asynchronous)
+	 * @param codec the codec for snapshots and events
+	 * @param keys where topics live
+	 * @param sourceId this node's id, sent with every invalidation, or {@code null}
+	 * @param clock the clock for event timestamps
+	 * @param timeout how long a blocking publish waits for Redis
+	 * @param payloadLimits the largest snapshot, in bytes, readers of each topic accept
+	 * @param inlineLimits the largest data, in bytes as JSON, that a publish of each
+	 * topic also carries inside its invalidation ({@code 0}: never)
+	 * @param pubSubMode how a write is announced: {@code PUBLISH} or {@code SPUBLISH}
+	 * (both from inside the write's script, on the topic's shard)
+	 * @param snapshotReader reads snapshots instead of the connection factory, or
+	 * {@code null} to read them through the connection factory; revisions and writes
+	 * always go through the connection factory
+	 * @since 0.1.0
+	 */
+	public RedisSnapshotStore(ReactiveRedisConnectionFactory connectionFactory, SyncCodec codec, RedisTopicKeys keys,
+			@Nullable String sourceId, Clock clock, Duration timeout, ToIntFunction<String> payloadLimits,
+			ToIntFunction<String> inlineLimits, RedisPubSubMode pubSubMode,
+			@Nullable RedisReplicaReader snapshotReader) {
 		RedisSerializationContext<String, byte[]> context = RedisSerializationContext
 			.<String, byte[]>newSerializationContext(RedisSerializer.string())
 			.value(RedisSerializer.byteArray())
@@ -165,6 +196,17 @@ public final class RedisSnapshotStore implements StatePublisher {
 		this.payloadLimits = Objects.requireNonNull(payloadLimits, "payloadLimits must not be null");
 		this.inlineLimits = Objects.requireNonNull(inlineLimits, "inlineLimits must not be null");
 		this.user = RedisFailures.user(connectionFactory);
+		this.pubSubMode = Objects.requireNonNull(pubSubMode, "pubSubMode must not be null");
+		this.snapshotReader = snapshotReader;
+	}
+
+	/**
+	 * Return how this store announces writes.
+	 * @return the pub/sub mode
+	 * @since 0.1.0
+	 */
+	public RedisPubSubMode pubSubMode() {
+		return this.pubSubMode;
 	}
 
 	/**
@@ -262,7 +304,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 			eventTail = inline(eventTail, json);
 		}
 		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, eventHead, eventTail,
-				bytes((expected != null) ? expected.toString() : ""));
+				bytes((expected != null) ? expected.toString() : ""), bytes(this.pubSubMode.publishCommand()));
 		return this.redis
 			.execute(PUBLISH_SCRIPT, List.of(this.keys.revisionKey(topic), this.keys.snapshotKey(topic)), args,
 					RedisElementWriter.from(RedisSerializer.byteArray()),
@@ -471,20 +513,25 @@ public final class RedisSnapshotStore implements StatePublisher {
 		@Override
 		public CompletableFuture<@Nullable SnapshotEnvelope<T>> fetch(String topic, Revision knownRevision) {
 			String key = RedisSnapshotStore.this.keys.snapshotKey(topic);
-			return RedisSnapshotStore.this.redis.opsForValue()
-				.get(key)
-				.onErrorMap((ex) -> fetchFailure(topic, key, ex))
-				.toFuture()
-				.thenApply((payload) -> {
-					if (payload != null) {
-						return this.codec.<T>decodeSnapshot(payload, this.dataType);
-					}
-					if (!knownRevision.equals(Revision.ZERO)) {
-						// a topic this node holds a revision of has no key: Redis lost it
-						throw new SnapshotMissingException(topic, knownRevision);
-					}
-					return null;
-				});
+			RedisReplicaReader reader = RedisSnapshotStore.this.snapshotReader;
+			CompletableFuture<byte @Nullable []> read = (reader != null)
+					? reader.get(key)
+						.exceptionallyCompose((ex) -> CompletableFuture.failedFuture(fetchFailure(topic, key,
+								(ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex)))
+					: RedisSnapshotStore.this.redis.opsForValue()
+						.get(key)
+						.onErrorMap((ex) -> fetchFailure(topic, key, ex))
+						.toFuture();
+			return read.thenApply((payload) -> {
+				if (payload != null) {
+					return this.codec.<T>decodeSnapshot(payload, this.dataType);
+				}
+				if (!knownRevision.equals(Revision.ZERO)) {
+					// a topic this node holds a revision of has no key: Redis lost it
+					throw new SnapshotMissingException(topic, knownRevision);
+				}
+				return null;
+			});
 		}
 
 		@Override
