@@ -1,26 +1,14 @@
 package io.github.statesync.test.redis;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -38,29 +26,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisServer implements AutoCloseable {
 
-	private static final Set<RedisServer> RUNNING = ConcurrentHashMap.newKeySet();
-
-	static {
-		Runtime.getRuntime()
-			.addShutdownHook(new Thread(() -> RUNNING.forEach(RedisServer::destroy), "redis-server-cleanup"));
-	}
-
 	private static volatile @Nullable Path shippedExecutable;
 
-	private final Path executable;
-
-	private final Path workDirectory;
-
-	private final int port;
-
-	private @Nullable Process process;
+	private final RedisProcess process;
 
 	private boolean paused;
 
 	private RedisServer(Path executable, int port) throws IOException {
-		this.executable = executable;
-		this.port = port;
-		this.workDirectory = Files.createTempDirectory("statesync-redis-");
+		Path workDirectory = Files.createTempDirectory("statesync-redis-");
+		this.process = new RedisProcess("redis-server on port " + port, executable, workDirectory, port,
+				List.of("--port", String.valueOf(port), "--bind", RedisProcess.HOST, "--save", "", "--appendonly", "no",
+						"--dir", workDirectory.toString(), "--protected-mode", "no", "--daemonize", "no", "--loglevel",
+						"warning"));
 	}
 
 	/**
@@ -81,12 +58,11 @@ public final class RedisServer implements AutoCloseable {
 		for (int attempt = 0; attempt < 3; attempt++) {
 			RedisServer server = null;
 			try {
-				server = new RedisServer(executable, freePort());
-				RUNNING.add(server);
+				server = new RedisServer(executable, RedisProcess.freePort());
 				server.launch();
 				return server;
 			}
-			catch (IOException | IllegalStateException ex) {
+			catch (IOException | UncheckedIOException | IllegalStateException ex) {
 				// another process may have taken the port between probe and launch
 				failure = new IllegalStateException("Could not start " + executable + ": " + ex.getMessage(), ex);
 				if (server != null) {
@@ -108,11 +84,10 @@ public final class RedisServer implements AutoCloseable {
 		RedisServer server = null;
 		try {
 			server = new RedisServer(executable, port);
-			RUNNING.add(server);
 			server.launch();
 			return server;
 		}
-		catch (IOException | IllegalStateException ex) {
+		catch (IOException | UncheckedIOException | IllegalStateException ex) {
 			if (server != null) {
 				server.close();
 			}
@@ -181,39 +156,16 @@ public final class RedisServer implements AutoCloseable {
 		return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress("127.0.0.1", 0));
-			return socket.getLocalPort();
-		}
-	}
-
-	private synchronized void launch() throws IOException {
-		List<String> command = new ArrayList<>(List.of(this.executable.toString(), "--port", String.valueOf(this.port),
-				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.workDirectory.toString(),
-				"--protected-mode", "no", "--daemonize", "no", "--loglevel", "warning"));
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.workDirectory.resolve("redis.log").toFile()));
-		this.process = builder.start();
+	private synchronized void launch() {
+		this.process.launch();
 		this.paused = false;
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("redis-server exited with " + this.process.exitValue() + ": " + log());
-			}
-			try {
-				if ("PONG".equals(command("PING"))) {
-					return;
-				}
-			}
-			catch (UncheckedIOException ex) {
-				// not listening yet
-			}
-			sleep(20);
+		try {
+			this.process.awaitReady(Duration.ofSeconds(10));
 		}
-		destroy();
-		throw new IllegalStateException("redis-server did not answer PING within 10 s: " + log());
+		catch (IllegalStateException ex) {
+			this.process.kill();
+			throw ex;
+		}
 	}
 
 	/**
@@ -221,7 +173,7 @@ public final class RedisServer implements AutoCloseable {
 	 * @return {@code 127.0.0.1}
 	 */
 	public String host() {
-		return "127.0.0.1";
+		return RedisProcess.HOST;
 	}
 
 	/**
@@ -229,7 +181,7 @@ public final class RedisServer implements AutoCloseable {
 	 * @return the port
 	 */
 	public int port() {
-		return this.port;
+		return this.process.port();
 	}
 
 	/**
@@ -237,7 +189,7 @@ public final class RedisServer implements AutoCloseable {
 	 * @return {@code true} if running (paused or not)
 	 */
 	public synchronized boolean isRunning() {
-		return this.process != null && this.process.isAlive();
+		return this.process.isAlive();
 	}
 
 	/**
@@ -256,19 +208,14 @@ public final class RedisServer implements AutoCloseable {
 	 */
 	public synchronized void restart() {
 		stop();
-		try {
-			launch();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		launch();
 	}
 
 	/**
 	 * Freeze the process with {@code SIGSTOP}: connections stay open but nothing answers.
 	 */
 	public synchronized void pause() {
-		signal("STOP");
+		this.process.signal("STOP");
 		this.paused = true;
 	}
 
@@ -276,7 +223,7 @@ public final class RedisServer implements AutoCloseable {
 	 * Thaw a paused process with {@code SIGCONT}.
 	 */
 	public synchronized void resume() {
-		signal("CONT");
+		this.process.signal("CONT");
 		this.paused = false;
 	}
 
@@ -297,130 +244,22 @@ public final class RedisServer implements AutoCloseable {
 	 * @throws IllegalStateException if Redis answers an error
 	 */
 	public @Nullable String command(String... args) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(host(), this.port), 1000);
-			socket.setSoTimeout(5000);
-			OutputStream out = socket.getOutputStream();
-			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-			for (String arg : args) {
-				request.append('$')
-					.append(arg.getBytes(StandardCharsets.UTF_8).length)
-					.append("\r\n")
-					.append(arg)
-					.append("\r\n");
-			}
-			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-			out.flush();
-			return readReply(new BufferedInputStream(socket.getInputStream()));
+		String[] encoded = new String[args.length];
+		for (int i = 0; i < args.length; i++) {
+			encoded[i] = RedisProcess.bytes(args[i]);
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static @Nullable String readReply(InputStream in) throws IOException {
-		int type = in.read();
-		String line = readLine(in);
-		switch (type) {
-			case '+', ':' -> {
-				return line;
-			}
-			case '-' -> throw new IllegalStateException("Redis error: " + line);
-			case '$' -> {
-				int length = Integer.parseInt(line);
-				if (length < 0) {
-					return null;
-				}
-				byte[] bytes = in.readNBytes(length + 2);
-				return new String(bytes, 0, length, StandardCharsets.UTF_8);
-			}
-			case '*' -> {
-				int count = Integer.parseInt(line);
-				List<String> elements = new ArrayList<>();
-				for (int i = 0; i < count; i++) {
-					elements.add(String.valueOf(readReply(in)));
-				}
-				return String.join("\n", elements);
-			}
-			default -> throw new IOException("Unexpected reply type " + type);
-		}
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) != -1) {
-			if (c == '\r') {
-				in.read();
-				break;
-			}
-			line.append((char) c);
-		}
-		return line.toString();
-	}
-
-	private void signal(String signal) {
-		Process running = this.process;
-		if (running == null || !running.isAlive()) {
-			throw new IllegalStateException("redis-server is not running");
-		}
-		try {
-			Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(running.pid())).start();
-			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-				throw new IllegalStateException("kill -" + signal + " failed");
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return RedisProcess.text(this.process.call(encoded));
 	}
 
 	private synchronized void destroy() {
-		Process running = this.process;
-		if (running == null) {
-			return;
-		}
 		if (this.paused) {
 			// a stopped process cannot handle SIGTERM
-			running.destroyForcibly();
+			this.process.kill();
 		}
 		else {
-			running.destroy();
+			this.process.stop();
 		}
-		try {
-			if (!running.waitFor(10, TimeUnit.SECONDS)) {
-				running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			running.destroyForcibly();
-			Thread.currentThread().interrupt();
-		}
-		this.process = null;
 		this.paused = false;
-	}
-
-	private String log() {
-		try {
-			return Files.readString(this.workDirectory.resolve("redis.log"));
-		}
-		catch (IOException ex) {
-			return "(no log)";
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**
@@ -429,13 +268,7 @@ public final class RedisServer implements AutoCloseable {
 	@Override
 	public synchronized void close() {
 		destroy();
-		RUNNING.remove(this);
-		try (Stream<Path> files = Files.walk(this.workDirectory)) {
-			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
-		}
-		catch (IOException ex) {
-			// best effort: it is a temporary directory
-		}
+		RedisProcess.delete(this.process.directory());
 	}
 
 }
