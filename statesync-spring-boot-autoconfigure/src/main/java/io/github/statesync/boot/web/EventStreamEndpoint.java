@@ -52,7 +52,7 @@ public final class EventStreamEndpoint {
 	/** The query parameter naming the topics, comma-separated or repeated. */
 	public static final String TOPICS_PARAMETER = "topics";
 
-	private static final int MAX_TOPICS = 256;
+	static final int MAX_TOPICS = 256;
 
 	private final InvalidationStreams streams;
 
