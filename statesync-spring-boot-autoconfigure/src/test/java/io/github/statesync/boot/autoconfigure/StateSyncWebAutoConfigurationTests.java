@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -92,6 +93,23 @@ class StateSyncWebAutoConfigurationTests {
 			.withPropertyValues("statesync.transport=local", "statesync.rest.enabled=true",
 					"statesync.rest.topics=settings")
 			.run((context) -> assertThat(context).doesNotHaveBean(InvalidationStreams.class));
+	}
+
+	@Test
+	void reactiveApplicationsGetTheReactiveRoutesAndACorsWebFilter() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(StateSyncAutoConfiguration.class, StateSyncRestAutoConfiguration.class))
+			.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.transport=local", "statesync.rest.enabled=true",
+					"statesync.rest.topics=settings", "statesync.rest.cors.allowed-origins=https://app.example")
+			.run((context) -> assertThat(context).hasSingleBean(InvalidationStreams.class)
+				.hasBean("stateSyncReactiveTopicRoutes")
+				.hasBean("stateSyncReactiveEventRoutes")
+				.hasBean("stateSyncCorsWebFilter")
+				.doesNotHaveBean("stateSyncTopicRoutes")
+				.doesNotHaveBean("stateSyncEventRoutes")
+				.doesNotHaveBean("stateSyncCorsFilter"));
 	}
 
 	@Test

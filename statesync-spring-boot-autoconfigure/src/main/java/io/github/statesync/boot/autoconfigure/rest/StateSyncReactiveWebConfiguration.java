@@ -36,6 +36,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
+@ConditionalOnBooleanProperty("statesync.rest.enabled")
 class StateSyncReactiveWebConfiguration {
 
 	@Bean

@@ -75,7 +75,7 @@ public final class StateSyncRestAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication
 	@ConditionalOnBooleanProperty("statesync.rest.enabled")
-	@Import({ ServletConfiguration.class, ServletStreamConfiguration.class, StateSyncReactiveWebConfiguration.class })
+	@Import(StateSyncReactiveWebConfiguration.class)
 	static class ServedTopicsConfiguration {
 
 		@Bean
@@ -151,6 +151,7 @@ public final class StateSyncRestAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass(RouterFunction.class)
+	@ConditionalOnBooleanProperty("statesync.rest.enabled")
 	static class ServletConfiguration {
 
 		@Bean
@@ -174,6 +175,7 @@ public final class StateSyncRestAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass({ RouterFunction.class, AsyncContext.class })
+	@ConditionalOnBooleanProperty("statesync.rest.enabled")
 	@ConditionalOnBooleanProperty(name = "statesync.rest.stream.enabled", matchIfMissing = true)
 	static class ServletStreamConfiguration {
 
