@@ -186,11 +186,11 @@ class StateSyncEventStreamMeasurements {
 				String expected = "applied " + last + " ";
 				await().atMost(Duration.ofSeconds(20))
 					.until(() -> lines.stream().anyMatch((l) -> l.startsWith(expected)));
-				System.out.println("MEASURE node: " + lines);
 				assertThat(lines).noneMatch((l) -> l.startsWith("error"));
 			}
 			finally {
 				node.destroy();
+				System.out.println("MEASURE node output: " + lines);
 			}
 		}
 	}
