@@ -46,6 +46,8 @@
 	let source = null;
 	let reopenDelay = REOPEN_FIRST_MS;
 	const arrivals = [];
+	/** When the first invalidation naming a revision arrived, until that revision is applied. */
+	const announcedAt = new Map();
 
 	function parseRevision(value) {
 		if (typeof value !== 'string' || !CANONICAL.test(value)) {
@@ -115,7 +117,13 @@
 		const now = Date.now();
 		element('revision').textContent = revision.toString();
 		element('applied-at').textContent = new Date(now).toISOString();
-		arrivals.push({ revision: revision.toString(), appliedAtMs: now, appliedAtPerfMs: performance.now() });
+		const key = revision.toString();
+		arrivals.push({ revision: key, announcedAtMs: announcedAt.get(key) ?? null, appliedAtMs: now });
+		for (const announcedRevision of announcedAt.keys()) {
+			if (BigInt(announcedRevision) <= revision) {
+				announcedAt.delete(announcedRevision);
+			}
+		}
 		if (arrivals.length > MAX_ARRIVALS_KEPT) {
 			arrivals.shift();
 		}
@@ -132,7 +140,7 @@
 			return;
 		}
 		if (response.status === 404 && shown === null) {
-			// no snapshot yet: the first write will be announced
+			// a node that has no snapshot yet may also answer 404
 			return;
 		}
 		if (!response.ok) {
@@ -140,8 +148,9 @@
 		}
 		const envelope = await response.json();
 		const revision = parseRevision(envelope.revision);
-		// the revision gate: never go back, also when answers cross
-		if (shown === null || revision > shown) {
+		// the revision gate: never go back, also when answers cross; revision "0" is
+		// "nothing written yet" (the data are the node's defaults): wait for the first write
+		if (revision > (shown === null ? 0n : shown)) {
 			apply(revision, envelope.data);
 		}
 	}
@@ -197,6 +206,10 @@
 			return;
 		}
 		listEvent(invalidation);
+		if (revision > (shown === null ? 0n : shown) && !announcedAt.has(invalidation.revision)
+				&& announcedAt.size < MAX_ARRIVALS_KEPT) {
+			announcedAt.set(invalidation.revision, Date.now());
+		}
 		if (revision > announced) {
 			announced = revision;
 			element('announced').textContent = announced.toString();
@@ -232,12 +245,13 @@
 	window.statesyncLive = Object.freeze({
 		/** The revision shown, as a string, or null. */
 		revision: () => (shown === null ? null : shown.toString()),
-		/** When the page applied a revision (Date.now() milliseconds), or null. */
-		appliedAt: (revision) => {
-			const arrival = arrivals.find((candidate) => candidate.revision === String(revision));
-			return arrival ? arrival.appliedAtMs : null;
-		},
-		/** Every revision applied, with when: [{revision, appliedAtMs, appliedAtPerfMs}]. */
+		/**
+		 * When the page heard of a revision and applied it (Date.now() milliseconds):
+		 * {revision, announcedAtMs, appliedAtMs}, announcedAtMs null when a fetch found the
+		 * revision before its invalidation came; null if the revision was not applied.
+		 */
+		arrival: (revision) => arrivals.find((candidate) => candidate.revision === String(revision)) ?? null,
+		/** Every revision applied (the last 1000), with when. */
 		arrivals: () => arrivals.slice(),
 	});
 

@@ -187,6 +187,11 @@ class SampleApplicationTests {
 		assertThat(envelope.body()).contains("\"revision\":\"" + revision() + "\"").contains("\"theme\":\"dark\"");
 		assertThat(exchange(HttpMethod.GET, "/statesync/topics/secrets", null, null).status())
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		// the stream's path is open, but it streams only the topics statesync.rest serves
+		assertThat(exchange(HttpMethod.GET, "/statesync/events?topics=secrets", null, null).status())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(exchange(HttpMethod.GET, "/statesync/events?topics=settings,secrets", null, null).status())
+			.isEqualTo(HttpStatus.NOT_FOUND);
 		assertThat(exchange(HttpMethod.PUT, "/statesync/topics/settings", null, SETTINGS).status())
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
 		assertThat(exchange(HttpMethod.PUT, "/statesync/topics/settings", WRITER, SETTINGS).status())
