@@ -1,6 +1,7 @@
 package io.github.statesync.sample;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.sun.net.httpserver.HttpServer;
 import io.github.statesync.test.redis.RedisServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -175,6 +177,37 @@ class LivePageBrowserTests {
 		awaitStream("live", PAGE_WAIT);
 		String after = put(writerNode(), "after-restart", 32, "{}");
 		awaitPageShows(after, "after-restart", 32, "{}", PAGE_WAIT);
+	}
+
+	/**
+	 * A browser's EventSource gives up for good on an HTTP error answer (here a proxy's
+	 * {@code 502} while the node is down); the page opens a new one, with back-off, and
+	 * the stream's first events resync it once the node is back.
+	 */
+	@Test
+	void pageReopensTheStreamAfterAProxyAnsweredAnErrorWhileTheNodeWasDown() throws IOException {
+		String before = put(writerNode(), "before-proxy-error", 40, "{}");
+		awaitPageShows(before, "before-proxy-error", 40, "{}", PAGE_WAIT);
+
+		pageNode().stop();
+		HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", pageNode().port), 0);
+		proxy.createContext("/", (exchange) -> {
+			exchange.sendResponseHeaders(502, -1);
+			exchange.close();
+		});
+		proxy.start();
+		String whileDown;
+		try {
+			await().atMost(PAGE_WAIT).until(() -> "closed".equals(text("connection")));
+			whileDown = put(writerNode(), "behind-a-proxy", 41, "{}");
+		}
+		finally {
+			proxy.stop(0);
+		}
+		pageNode().start();
+
+		awaitPageShows(whileDown, "behind-a-proxy", 41, "{}", RESTART_WAIT);
+		awaitStream("live", PAGE_WAIT);
 	}
 
 	/**
