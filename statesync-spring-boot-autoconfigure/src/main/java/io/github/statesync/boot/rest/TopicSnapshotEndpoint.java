@@ -1,5 +1,6 @@
 package io.github.statesync.boot.rest;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,12 +102,30 @@ public final class TopicSnapshotEndpoint {
 	}
 
 	private ServerResponse get(ServerRequest request) {
-		String topic = request.pathVariable("topic");
+		Answer answer = read(request.pathVariable("topic"), request.principal().orElse(null),
+				request.headers().asHttpHeaders());
+		ServerResponse.BodyBuilder response = ServerResponse.status(answer.status());
+		if (answer.etag() != null) {
+			response.eTag(answer.etag());
+		}
+		byte[] body = answer.body();
+		return (body != null) ? response.contentType(MediaType.APPLICATION_JSON).body(body) : response.build();
+	}
+
+	/**
+	 * Answer a read of a topic, whatever the web stack. May wait for this node's own
+	 * publishes of the topic under way: call it where blocking is allowed.
+	 * @param topic the topic
+	 * @param principal the authenticated caller, or {@code null}
+	 * @param headers the request's headers
+	 * @return the answer
+	 */
+	public Answer read(String topic, @Nullable Principal principal, HttpHeaders headers) {
 		// closed by default: an empty list serves nothing
 		if (!this.served.isServed(topic)) {
 			return error(HttpStatus.NOT_FOUND, "topic '" + topic + "' is not served here");
 		}
-		if (!this.authorizer.canRead(topic, request.principal().orElse(null), request.headers().asHttpHeaders())) {
+		if (!this.authorizer.canRead(topic, principal, headers)) {
 			return error(HttpStatus.FORBIDDEN, "not allowed to read topic '" + topic + "'");
 		}
 		awaitOwnWrites(topic);
@@ -116,17 +135,14 @@ public final class TopicSnapshotEndpoint {
 		// revision 0: nothing written yet; the data is this node's defaults (or null)
 		Object data = current.value();
 		String etag = etag(revision);
-		String ifNoneMatch = request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH);
+		String ifNoneMatch = headers.getFirst(HttpHeaders.IF_NONE_MATCH);
 		if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals(revision.toString()))) {
-			return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+			return new Answer(HttpStatus.NOT_MODIFIED, etag, null);
 		}
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("revision", revision.toString());
 		envelope.put("data", (data != null) ? this.mapper.valueToTree(data) : null);
-		return ServerResponse.ok()
-			.contentType(MediaType.APPLICATION_JSON)
-			.eTag(etag)
-			.body(this.mapper.writeValueAsBytes(envelope));
+		return new Answer(HttpStatus.OK, etag, this.mapper.writeValueAsBytes(envelope));
 	}
 
 	/**
@@ -146,10 +162,19 @@ public final class TopicSnapshotEndpoint {
 		}
 	}
 
-	private ServerResponse error(HttpStatus status, String message) {
-		return ServerResponse.status(status)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(this.mapper.writeValueAsBytes(Map.of("error", message)));
+	private Answer error(HttpStatus status, String message) {
+		return new Answer(status, null, this.mapper.writeValueAsBytes(Map.of("error", message)));
+	}
+
+	/**
+	 * The answer to a read.
+	 *
+	 * @param status the status
+	 * @param etag the entity tag, or {@code null}
+	 * @param body the JSON body, or {@code null} for none
+	 */
+	public record Answer(HttpStatus status, @Nullable String etag, byte @Nullable [] body) {
+
 	}
 
 }

@@ -52,6 +52,9 @@ abstract class EventStream {
 	// guarded by this
 	private boolean closed;
 
+	// guarded by this: written but not flushed yet
+	private boolean unflushed;
+
 	EventStream(List<String> topics, Map<String, Revision> lastEventId, int capacity, InvalidationStreams owner) {
 		this.topics = List.copyOf(topics);
 		this.capacity = capacity;
@@ -117,10 +120,19 @@ abstract class EventStream {
 			return;
 		}
 		try {
-			while (!this.queue.isEmpty() && canWrite()) {
-				write(this.queue.poll());
-				if (this.queue.isEmpty() && canWrite()) {
+			// a frame is written, and what was written flushed, only while the
+			// connection takes it without blocking; otherwise the container calls back
+			while (canWrite()) {
+				if (this.queue.isEmpty()) {
+					if (!this.unflushed) {
+						return;
+					}
+					this.unflushed = false;
 					flush();
+				}
+				else {
+					write(this.queue.poll());
+					this.unflushed = true;
 				}
 			}
 		}

@@ -52,7 +52,7 @@ public final class EventStreamEndpoint {
 	/** The query parameter naming the topics, comma-separated or repeated. */
 	public static final String TOPICS_PARAMETER = "topics";
 
-	private static final int MAX_TOPICS = 256;
+	static final int MAX_TOPICS = 256;
 
 	private final InvalidationStreams streams;
 
@@ -170,7 +170,7 @@ public final class EventStreamEndpoint {
 		public @Nullable ModelAndView writeTo(HttpServletRequest request, HttpServletResponse response, Context context)
 				throws IOException {
 			InvalidationStreams owner = EventStreamEndpoint.this.streams;
-			boolean opened = false;
+			ServletEventStream stream = null;
 			try {
 				response.setStatus(HttpStatus.OK.value());
 				this.headers.forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
@@ -178,17 +178,20 @@ public final class EventStreamEndpoint {
 				// heartbeats keep it open; shutdown and the client end it
 				async.setTimeout(0);
 				ServletOutputStream out = response.getOutputStream();
-				ServletEventStream stream = new ServletEventStream(this.topics, this.lastEventId, owner, async, out);
+				stream = new ServletEventStream(this.topics, this.lastEventId, owner, async, out);
 				async.addListener(stream);
-				opened = true;
 				owner.open(stream);
 				out.setWriteListener(stream);
 				return null;
 			}
-			finally {
-				if (!opened) {
+			catch (IOException | RuntimeException ex) {
+				if (stream != null) {
+					stream.close(EventStream.Closing.CLIENT);
+				}
+				else {
 					owner.release();
 				}
+				throw ex;
 			}
 		}
 

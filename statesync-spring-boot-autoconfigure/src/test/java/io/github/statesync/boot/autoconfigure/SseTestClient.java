@@ -18,8 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class SseTestClient implements AutoCloseable {
 
-	/** One server-sent event: its id and data, or a comment. */
-	record Frame(String id, String data, String comment) {
+	/** One server-sent event: its id and data, or a comment, and when it arrived. */
+	record Frame(String id, String data, String comment, long receivedNanos) {
 
 	}
 
@@ -85,7 +85,8 @@ final class SseTestClient implements AutoCloseable {
 			while ((line = reader.readLine()) != null) {
 				if (line.isEmpty()) {
 					if (!data.isEmpty() || comment != null) {
-						this.frames.add(new Frame(id, data.isEmpty() ? null : String.join("\n", data), comment));
+						this.frames.add(new Frame(id, data.isEmpty() ? null : String.join("\n", data), comment,
+								System.nanoTime()));
 					}
 					id = null;
 					data.clear();

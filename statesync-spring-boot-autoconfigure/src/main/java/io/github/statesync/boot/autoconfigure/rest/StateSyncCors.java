@@ -31,6 +31,23 @@ final class StateSyncCors {
 	}
 
 	static CorsFilter filter(StateSyncProperties.Rest.Cors cors) {
+		CorsConfiguration configuration = configuration(cors);
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration(TopicSnapshotEndpoint.PATH, configuration);
+		source.registerCorsConfiguration(EventStreamEndpoint.PATH, configuration);
+		return new CorsFilter(source);
+	}
+
+	static org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource reactiveSource(
+			StateSyncProperties.Rest.Cors cors) {
+		CorsConfiguration configuration = configuration(cors);
+		org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource source = new org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration(TopicSnapshotEndpoint.PATH, configuration);
+		source.registerCorsConfiguration(EventStreamEndpoint.PATH, configuration);
+		return source;
+	}
+
+	private static CorsConfiguration configuration(StateSyncProperties.Rest.Cors cors) {
 		CorsConfiguration configuration = new CorsConfiguration();
 		configuration.setAllowedOrigins(cors.getAllowedOrigins().isEmpty() ? null : cors.getAllowedOrigins());
 		configuration.setAllowedOriginPatterns(
@@ -40,10 +57,7 @@ final class StateSyncCors {
 		configuration.addExposedHeader(HttpHeaders.ETAG);
 		configuration.setMaxAge(cors.getMaxAge());
 		configuration.setAllowCredentials(cors.isAllowCredentials());
-		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-		source.registerCorsConfiguration(TopicSnapshotEndpoint.PATH, configuration);
-		source.registerCorsConfiguration(EventStreamEndpoint.PATH, configuration);
-		return new CorsFilter(source);
+		return configuration;
 	}
 
 }

@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.filter.CorsFilter;
@@ -41,9 +42,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * Auto-configuration of snapshots over HTTP: the provider for topics with
  * {@code statesync.topics.<topic>.provider=rest}, and, with
- * {@code statesync.rest.enabled=true} in a servlet web application, the endpoint serving
- * the topics listed in {@code statesync.rest.topics} (none until listed, every topic with
- * {@code *}), the event stream at {@code GET /statesync/events} (unless
+ * {@code statesync.rest.enabled=true} in a web application (Spring MVC or WebFlux), the
+ * endpoint serving the topics listed in {@code statesync.rest.topics} (none until listed,
+ * every topic with {@code *}), the event stream at {@code GET /statesync/events} (unless
  * {@code statesync.rest.stream.enabled=false}) and, once origins are listed under
  * {@code statesync.rest.cors}, cross-origin access to both. A {@link TopicReadAuthorizer}
  * bean decides per request who may read a topic. {@link StateSyncRestClientCustomizer}
@@ -72,10 +73,10 @@ public final class StateSyncRestAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	@ConditionalOnClass(RouterFunction.class)
+	@ConditionalOnWebApplication
 	@ConditionalOnBooleanProperty("statesync.rest.enabled")
-	static class EndpointConfiguration {
+	@Import(StateSyncReactiveWebConfiguration.class)
+	static class ServedTopicsConfiguration {
 
 		@Bean
 		SmartInitializingSingleton stateSyncServedTopicsCheck(SyncedTopicRegistry registry,
@@ -126,15 +127,36 @@ public final class StateSyncRestAutoConfiguration {
 		}
 
 		@Bean
-		RouterFunction<ServerResponse> stateSyncTopicRoutes(ServedTopics served, ObjectProvider<JsonMapper> jsonMapper,
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "statesync.rest.stream.enabled", matchIfMissing = true)
+		InvalidationStreams stateSyncInvalidationStreams(ServedTopics served, StateSyncProperties properties) {
+			StateSyncProperties.Rest.Stream stream = properties.getRest().getStream();
+			return new InvalidationStreams(served, stream.getBufferSize(), stream.getMaxStreams(),
+					stream.getHeartbeat());
+		}
+
+		@Bean
+		TopicSnapshotEndpoint stateSyncTopicSnapshotEndpoint(ServedTopics served, ObjectProvider<JsonMapper> jsonMapper,
 				StateSyncProperties properties, ObjectProvider<StatePublisher> publisher,
 				TopicReadAuthorizer authorizer) {
 			// read your writes: a request waits for this node's own publishes under way
 			EchoingStatePublisher own = (publisher.getIfAvailable() instanceof EchoingStatePublisher echoing) ? echoing
 					: null;
 			return new TopicSnapshotEndpoint(served, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-					authorizer, own, properties.getRedis().getPublishTimeout())
-				.routes();
+					authorizer, own, properties.getRedis().getPublishTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(RouterFunction.class)
+	@ConditionalOnBooleanProperty("statesync.rest.enabled")
+	static class ServletConfiguration {
+
+		@Bean
+		RouterFunction<ServerResponse> stateSyncTopicRoutes(TopicSnapshotEndpoint endpoint) {
+			return endpoint.routes();
 		}
 
 		@Bean
@@ -155,15 +177,7 @@ public final class StateSyncRestAutoConfiguration {
 	@ConditionalOnClass({ RouterFunction.class, AsyncContext.class })
 	@ConditionalOnBooleanProperty("statesync.rest.enabled")
 	@ConditionalOnBooleanProperty(name = "statesync.rest.stream.enabled", matchIfMissing = true)
-	static class EventStreamConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		InvalidationStreams stateSyncInvalidationStreams(ServedTopics served, StateSyncProperties properties) {
-			StateSyncProperties.Rest.Stream stream = properties.getRest().getStream();
-			return new InvalidationStreams(served, stream.getBufferSize(), stream.getMaxStreams(),
-					stream.getHeartbeat());
-		}
+	static class ServletStreamConfiguration {
 
 		@Bean
 		RouterFunction<ServerResponse> stateSyncEventRoutes(InvalidationStreams streams, TopicReadAuthorizer authorizer,
