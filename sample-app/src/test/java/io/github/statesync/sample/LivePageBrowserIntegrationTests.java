@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * {@code -Dsample.browser.chromedriver=...}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LivePageBrowserTests {
+class LivePageBrowserIntegrationTests {
 
 	private static final String WRITER_PASSWORD = "browser-test-writer-password";
 
