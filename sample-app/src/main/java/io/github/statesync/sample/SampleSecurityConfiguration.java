@@ -21,10 +21,12 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Who may do what in the sample, the setup to copy: reading the settings and the overall
- * health is open; changing the settings needs the role {@code WRITER}; everything else
- * the Actuator offers (the {@code statesync} endpoint and its refresh, metrics,
- * Prometheus, health details) needs the role {@code OPERATOR}; anything not listed is
- * closed. Clients authenticate with HTTP Basic, no session is kept.
+ * health is open, and so are the live page ({@code /live.html}), the event stream and the
+ * snapshot envelope of {@code settings} it follows; changing the settings needs the role
+ * {@code WRITER}; everything else the Actuator offers (the {@code statesync} endpoint and
+ * its refresh, metrics, Prometheus, health details) needs the role {@code OPERATOR};
+ * anything not listed is closed. Clients authenticate with HTTP Basic, no session is
+ * kept.
  *
  * @author statesync
  */
@@ -35,6 +37,14 @@ class SampleSecurityConfiguration {
 	static final String WRITER = "WRITER";
 
 	static final String OPERATOR = "OPERATOR";
+
+	/**
+	 * The live page's files, served from {@code static/}.
+	 */
+	static final String[] LIVE_PAGE = { "/live.html", "/live.js", "/live.css" };
+
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
+			+ "frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
 
 	private static final Logger logger = LoggerFactory.getLogger(SampleSecurityConfiguration.class);
 
@@ -53,12 +63,25 @@ class SampleSecurityConfiguration {
 			.permitAll()
 			.requestMatchers(HttpMethod.PUT, "/settings")
 			.hasRole(WRITER)
+			// the live page and what it reads, open like GET /settings on purpose: the
+			// page
+			// itself (static, no data), the invalidation stream and the snapshot envelope
+			// of
+			// the one topic the sample serves (statesync.rest.topics)
+			.requestMatchers(HttpMethod.GET, LIVE_PAGE)
+			.permitAll()
+			.requestMatchers(HttpMethod.GET, "/statesync/events", "/statesync/topics/settings")
+			.permitAll()
 			// where errors are rendered; the request that failed was authorized already
 			.requestMatchers("/error")
 			.permitAll()
 			.anyRequest()
 			.denyAll())
 			.httpBasic(Customizer.withDefaults())
+			// the page loads its script, style and data from this origin only, and
+			// nothing
+			// may frame it
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			// A stateless API: no session and no cookie, every request carries its
 			// credentials in the Authorization header, which a cross-site page cannot
 			// make a browser add on its own, so there is no ambient authority for CSRF to

@@ -170,6 +170,35 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void anonymousReadsTheLivePageUnderAContentSecurityPolicyOfItsOwnOrigin() {
+		for (String path : SampleSecurityConfiguration.LIVE_PAGE) {
+			Answer answer = exchange(HttpMethod.GET, path, null, null);
+			assertThat(answer.status()).as(path).isEqualTo(HttpStatus.OK);
+			assertThat(answer.contentSecurityPolicy()).as(path).contains("default-src 'self'");
+		}
+		assertThat(exchange(HttpMethod.GET, "/live.html", null, null).body()).contains("<script src=\"live.js\"");
+	}
+
+	@Test
+	void anonymousReadsTheSettingsEnvelopeButNoOtherTopicAndCannotWriteThere() {
+		put(SETTINGS, HttpStatus.OK);
+		Answer envelope = exchange(HttpMethod.GET, "/statesync/topics/settings", null, null);
+		assertThat(envelope.status()).isEqualTo(HttpStatus.OK);
+		assertThat(envelope.body()).contains("\"revision\":\"" + revision() + "\"").contains("\"theme\":\"dark\"");
+		assertThat(exchange(HttpMethod.GET, "/statesync/topics/secrets", null, null).status())
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		// the stream's path is open, but it streams only the topics statesync.rest serves
+		assertThat(exchange(HttpMethod.GET, "/statesync/events?topics=secrets", null, null).status())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(exchange(HttpMethod.GET, "/statesync/events?topics=settings,secrets", null, null).status())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(exchange(HttpMethod.PUT, "/statesync/topics/settings", null, SETTINGS).status())
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(exchange(HttpMethod.PUT, "/statesync/topics/settings", WRITER, SETTINGS).status())
+			.isEqualTo(HttpStatus.FORBIDDEN);
+	}
+
+	@Test
 	void listensOnLoopbackOnlyUnlessConfigured() {
 		assertThat(this.environment.getProperty("server.address")).isEqualTo("127.0.0.1");
 	}
@@ -224,10 +253,12 @@ class SampleApplicationTests {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
 		return request.exchange((req, response) -> new Answer(response.getStatusCode(),
-				new String(response.getBody().readAllBytes()), response.getHeaders().getFirst("WWW-Authenticate")));
+				new String(response.getBody().readAllBytes()), response.getHeaders().getFirst("WWW-Authenticate"),
+				response.getHeaders().getFirst("Content-Security-Policy")));
 	}
 
-	private record Answer(HttpStatusCode status, String body, @Nullable String wwwAuthenticate) {
+	private record Answer(HttpStatusCode status, String body, @Nullable String wwwAuthenticate,
+			@Nullable String contentSecurityPolicy) {
 
 	}
 

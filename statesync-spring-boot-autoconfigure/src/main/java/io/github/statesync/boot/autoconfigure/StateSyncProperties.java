@@ -3,9 +3,11 @@ package io.github.statesync.boot.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -430,7 +432,7 @@ public class StateSyncProperties {
 
 		/**
 		 * Whether to serve 'GET /statesync/topics/{topic}' with this node's current
-		 * snapshot.
+		 * snapshot, and the event stream at 'GET /statesync/events'.
 		 */
 		private boolean enabled;
 
@@ -439,6 +441,12 @@ public class StateSyncProperties {
 		 * follows.
 		 */
 		private Set<String> topics = new LinkedHashSet<>();
+
+		private final Stream stream = new Stream();
+
+		private final Cors cors = new Cors();
+
+		private final Stomp stomp = new Stomp();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -454,6 +462,208 @@ public class StateSyncProperties {
 
 		public void setTopics(Set<String> topics) {
 			this.topics = topics;
+		}
+
+		public Stream getStream() {
+			return this.stream;
+		}
+
+		public Cors getCors() {
+			return this.cors;
+		}
+
+		public Stomp getStomp() {
+			return this.stomp;
+		}
+
+		/**
+		 * The event stream at 'GET /statesync/events?topics=a,b': server-sent events, one
+		 * per revision this node applies of a served topic.
+		 */
+		public static class Stream {
+
+			/**
+			 * Whether to serve the event stream beside the snapshot endpoint.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Interval of the comment heartbeats that keep proxies from closing idle
+			 * streams.
+			 */
+			private Duration heartbeat = Duration.ofSeconds(15);
+
+			/**
+			 * Events a stream may hold for a client that does not read them; a stream
+			 * whose client falls further behind is closed (the client reconnects and
+			 * resyncs).
+			 */
+			private int bufferSize = 64;
+
+			/**
+			 * Maximum number of open streams on this node; a stream over it answers 503
+			 * with Retry-After.
+			 */
+			private int maxStreams = 1000;
+
+			/**
+			 * Delay a client refused for the maximum number of streams is asked to wait
+			 * (Retry-After).
+			 */
+			private Duration retryAfter = Duration.ofSeconds(5);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getHeartbeat() {
+				return this.heartbeat;
+			}
+
+			public void setHeartbeat(Duration heartbeat) {
+				this.heartbeat = heartbeat;
+			}
+
+			public int getBufferSize() {
+				return this.bufferSize;
+			}
+
+			public void setBufferSize(int bufferSize) {
+				this.bufferSize = bufferSize;
+			}
+
+			public int getMaxStreams() {
+				return this.maxStreams;
+			}
+
+			public void setMaxStreams(int maxStreams) {
+				this.maxStreams = maxStreams;
+			}
+
+			public Duration getRetryAfter() {
+				return this.retryAfter;
+			}
+
+			public void setRetryAfter(Duration retryAfter) {
+				this.retryAfter = retryAfter;
+			}
+
+		}
+
+		/**
+		 * Cross-origin access to the snapshot endpoint and the event stream. Nothing is
+		 * allowed until origins are listed; 'ETag' is always exposed.
+		 */
+		public static class Cors {
+
+			/**
+			 * Origins allowed to read the endpoints, for example 'https://app.example'.
+			 * None by default.
+			 */
+			private List<String> allowedOrigins = new ArrayList<>();
+
+			/**
+			 * Origin patterns allowed to read the endpoints, for example
+			 * 'https://*.example'. None by default.
+			 */
+			private List<String> allowedOriginPatterns = new ArrayList<>();
+
+			/**
+			 * Methods allowed.
+			 */
+			private List<String> allowedMethods = new ArrayList<>(List.of("GET", "HEAD"));
+
+			/**
+			 * Request headers allowed: by default the two the protocol sends,
+			 * 'If-None-Match' (snapshot) and 'Last-Event-ID' (stream reconnect).
+			 */
+			private List<String> allowedHeaders = new ArrayList<>(List.of("If-None-Match", "Last-Event-ID"));
+
+			/**
+			 * How long a browser may cache a preflight's answer.
+			 */
+			private Duration maxAge = Duration.ofMinutes(30);
+
+			/**
+			 * Whether credentials (cookies, HTTP authentication) are sent cross-origin.
+			 * Needs explicit origins or origin patterns.
+			 */
+			private boolean allowCredentials;
+
+			public List<String> getAllowedOrigins() {
+				return this.allowedOrigins;
+			}
+
+			public void setAllowedOrigins(List<String> allowedOrigins) {
+				this.allowedOrigins = allowedOrigins;
+			}
+
+			public List<String> getAllowedOriginPatterns() {
+				return this.allowedOriginPatterns;
+			}
+
+			public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+				this.allowedOriginPatterns = allowedOriginPatterns;
+			}
+
+			public List<String> getAllowedMethods() {
+				return this.allowedMethods;
+			}
+
+			public void setAllowedMethods(List<String> allowedMethods) {
+				this.allowedMethods = allowedMethods;
+			}
+
+			public List<String> getAllowedHeaders() {
+				return this.allowedHeaders;
+			}
+
+			public void setAllowedHeaders(List<String> allowedHeaders) {
+				this.allowedHeaders = allowedHeaders;
+			}
+
+			public Duration getMaxAge() {
+				return this.maxAge;
+			}
+
+			public void setMaxAge(Duration maxAge) {
+				this.maxAge = maxAge;
+			}
+
+			public boolean isAllowCredentials() {
+				return this.allowCredentials;
+			}
+
+			public void setAllowCredentials(boolean allowCredentials) {
+				this.allowCredentials = allowCredentials;
+			}
+
+		}
+
+		/**
+		 * Invalidations relayed to the application's STOMP broker.
+		 */
+		public static class Stomp {
+
+			/**
+			 * Whether to send each revision applied of a served topic to
+			 * '/topic/statesync.<topic>' when the application has a STOMP broker (a
+			 * SimpMessagingTemplate bean).
+			 */
+			private boolean enabled = true;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.spi.SnapshotMissingException;
 import io.github.statesync.core.spi.SnapshotProvider;
 import io.github.statesync.core.spi.SyncCodec;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +73,17 @@ final class RestSnapshotProvider implements SnapshotProvider<JsonNode> {
 				if (!response.getStatusCode().is2xxSuccessful()) {
 					throw response.createException();
 				}
-				return this.codec.decodeSnapshot(readBounded(topic, response), JsonNode.class);
+				SnapshotEnvelope<JsonNode> snapshot = this.codec.decodeSnapshot(readBounded(topic, response),
+						JsonNode.class);
+				if (snapshot.revision().equals(Revision.ZERO)) {
+					// revision 0: the owner has nothing yet (its data is only its
+					// defaults)
+					if (!knownRevision.equals(Revision.ZERO)) {
+						throw new SnapshotMissingException(topic, knownRevision);
+					}
+					return null;
+				}
+				return snapshot;
 			});
 	}
 

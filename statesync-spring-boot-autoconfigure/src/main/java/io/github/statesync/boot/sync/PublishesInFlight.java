@@ -47,7 +47,9 @@ final class PublishesInFlight {
 		long horizon = this.tickets.get();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.monitor) {
-			while (!tickets.isEmpty() && tickets.first() <= horizon) {
+			// ceiling, not isEmpty() then first(): an end() may empty the set in between
+			for (Long oldest = tickets.ceiling(Long.MIN_VALUE); oldest != null
+					&& oldest <= horizon; oldest = tickets.ceiling(Long.MIN_VALUE)) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					return false;
