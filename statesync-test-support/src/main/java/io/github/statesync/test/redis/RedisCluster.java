@@ -469,7 +469,7 @@ public final class RedisCluster implements AutoCloseable {
 			List<String> command = new ArrayList<>(List.of("MIGRATE", target.host(), String.valueOf(target.port()), "",
 					"0", "10000", "REPLACE", "KEYS"));
 			keys.forEach((key) -> command.add((String) key));
-			from.call(command.toArray(String[]::new));
+			RedisProcess.call(from.port(), Duration.ofSeconds(15), command.toArray(String[]::new));
 		}
 		to.call("CLUSTER", "SETSLOT", slotText, "NODE", target.id());
 		from.call("CLUSTER", "SETSLOT", slotText, "NODE", target.id());

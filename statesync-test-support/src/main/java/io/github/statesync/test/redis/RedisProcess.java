@@ -298,9 +298,21 @@ final class RedisProcess {
 	 * @throws UncheckedIOException if it cannot connect or the connection fails
 	 */
 	static @Nullable Object call(int port, String... args) {
+		return call(port, Duration.ofSeconds(5), args);
+	}
+
+	/**
+	 * Run one command over a fresh connection, waiting at most {@code timeout} for the
+	 * reply (a paused process accepts connections but never answers).
+	 * @param port the port on {@link #HOST}
+	 * @param timeout how long to wait for the reply
+	 * @param args the command and its arguments
+	 * @return the reply as {@link #call(int, String...)} gives it
+	 */
+	static @Nullable Object call(int port, Duration timeout, String... args) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, port), 2000);
-			socket.setSoTimeout(10000);
+			socket.connect(new InetSocketAddress(HOST, port), 1000);
+			socket.setSoTimeout((int) timeout.toMillis());
 			OutputStream out = socket.getOutputStream();
 			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
 			for (String arg : args) {

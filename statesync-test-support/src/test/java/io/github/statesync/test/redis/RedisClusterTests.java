@@ -1,6 +1,7 @@
 package io.github.statesync.test.redis;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.github.statesync.test.redis.RedisCluster.Node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 class RedisClusterTests {
 
@@ -98,6 +101,92 @@ class RedisClusterTests {
 		small.close();
 		assertThat(pids).noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 		assertThat(small.pids()).isEmpty();
+	}
+
+	@Test
+	void migrateSlotMovesTheSlotWithItsKeysAndEveryNodeAgrees() {
+		int slot = RedisCluster.slot("{migrate}");
+		Node source = cluster.masterOf(slot);
+		Node target = cluster.masters().stream().filter((master) -> !master.equals(source)).findFirst().get();
+		for (int i = 0; i < 250; i++) {
+			cluster.command(source, "SET", "{migrate}:" + i, "v" + i);
+		}
+		cluster.migrateSlot(slot, target);
+		assertThat(cluster.masterOf(slot)).isEqualTo(target);
+		assertThat(cluster.command(target, "CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("250");
+		assertThat(cluster.command(source, "CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("0");
+		assertThat(cluster.command(target, "GET", "{migrate}:249")).isEqualTo("v249");
+		for (Node node : cluster.nodes()) {
+			if (!node.equals(target)) {
+				assertThatIllegalStateException().isThrownBy(() -> cluster.command(node, "GET", "{migrate}:0"))
+					.withMessageContaining("MOVED " + slot + " " + target.address());
+			}
+		}
+	}
+
+	@Test
+	void clusterInfoCountsClassicPublishToEveryNodeAndShardedPublishToTheShardOnly() {
+		String channel = "{counters}:channel";
+		Node master = cluster.masterOf(RedisCluster.slot(channel));
+		List<Node> nodes = cluster.nodes();
+		Node replica = nodes.stream().filter((node) -> master.id().equals(node.masterId())).findFirst().get();
+		Map<Node, Map<String, Long>> before = infos(nodes);
+		assertThat(cluster.command(master, "PUBLISH", channel, "classic")).isEqualTo("0");
+		Map<Node, Map<String, Long>> afterClassic = awaitClassicReceived(nodes, master, before);
+		assertThat(cluster.command(master, "SPUBLISH", channel, "sharded")).isEqualTo("0");
+		// a classic marker after it on the same bus links: once every node has it, every
+		// sharded message sent before it has arrived too
+		cluster.command(master, "PUBLISH", channel, "marker");
+		Map<Node, Map<String, Long>> afterSharded = awaitClassicReceived(nodes, master, afterClassic);
+		for (Node node : nodes) {
+			long classicSent = delta(before, afterClassic, node, "cluster_stats_messages_publish_sent");
+			long shardSent = delta(afterClassic, afterSharded, node, "cluster_stats_messages_publishshard_sent");
+			long shardReceived = delta(afterClassic, afterSharded, node,
+					"cluster_stats_messages_publishshard_received");
+			assertThat(delta(before, afterClassic, node, "cluster_stats_messages_publishshard_sent")).isZero();
+			if (node.equals(master)) {
+				assertThat(classicSent).as("classic: one message to each other node").isEqualTo(nodes.size() - 1);
+				assertThat(shardSent).as("sharded: one message to each replica of the shard").isEqualTo(1);
+			}
+			else {
+				assertThat(classicSent).isZero();
+				assertThat(shardSent).isZero();
+				assertThat(shardReceived).as(node.address()).isEqualTo(node.equals(replica) ? 1 : 0);
+			}
+		}
+	}
+
+	@Test
+	void shardedPublishFromAScriptIsCountedLikeSpublish() {
+		String channel = "{script}:channel";
+		Node master = cluster.masterOf(RedisCluster.slot(channel));
+		Map<String, Long> before = cluster.clusterInfo(master);
+		cluster.command(master, "EVAL", "return redis.call('SPUBLISH', KEYS[1], ARGV[1])", "1", channel, "m");
+		Map<String, Long> after = cluster.clusterInfo(master);
+		assertThat(after.getOrDefault("cluster_stats_messages_publishshard_sent", 0L)
+				- before.getOrDefault("cluster_stats_messages_publishshard_sent", 0L))
+			.isEqualTo(1);
+		assertThat(after.getOrDefault("cluster_stats_messages_publish_sent", 0L))
+			.isEqualTo(before.getOrDefault("cluster_stats_messages_publish_sent", 0L));
+	}
+
+	private static Map<Node, Map<String, Long>> awaitClassicReceived(List<Node> nodes, Node publisher,
+			Map<Node, Map<String, Long>> before) {
+		return await().atMost(Duration.ofSeconds(10))
+			.until(() -> infos(nodes), (infos) -> nodes.stream()
+				.filter((node) -> !node.equals(publisher))
+				.allMatch((node) -> delta(before, infos, node, "cluster_stats_messages_publish_received") == 1));
+	}
+
+	private static Map<Node, Map<String, Long>> infos(List<Node> nodes) {
+		Map<Node, Map<String, Long>> infos = new HashMap<>();
+		nodes.forEach((node) -> infos.put(node, cluster.clusterInfo(node)));
+		return infos;
+	}
+
+	private static long delta(Map<Node, Map<String, Long>> before, Map<Node, Map<String, Long>> after, Node node,
+			String field) {
+		return after.get(node).getOrDefault(field, 0L) - before.get(node).getOrDefault(field, 0L);
 	}
 
 }
