@@ -52,7 +52,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Delivers invalidations over Redis Cluster's sharded pub/sub ({@code SSUBSCRIBE}, Redis
@@ -186,13 +186,10 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * @return the subscriber
 	 * @throws IllegalArgumentException if the factory is not in cluster mode
 	 */
-	public static RedisShardedInvalidationSubscriber create(LettuceConnectionFactory connectionFactory, SyncCodec codec,
+	public static RedisShardedInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
 			RedisTopicKeys keys, PubSubLiveness liveness) {
-		if (!(connectionFactory.getRequiredNativeClient() instanceof RedisClusterClient clusterClient)) {
-			throw new IllegalArgumentException("sharded pub/sub needs Redis Cluster (spring.data.redis.cluster.nodes)");
-		}
-		return new RedisShardedInvalidationSubscriber(clusterClient, RedisFailures.user(connectionFactory), codec, keys,
-				liveness);
+		return new RedisShardedInvalidationSubscriber(RedisTopology.clusterClient(connectionFactory),
+				RedisFailures.user(connectionFactory), codec, keys, liveness);
 	}
 
 	@Override
