@@ -104,6 +104,8 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	private final RedisClient nodeClient;
 
+	private final RedisURI nodeSettings;
+
 	private final SyncCodec codec;
 
 	private final RedisTopicKeys keys;
@@ -150,16 +152,19 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	/**
 	 * Create a subscriber on a cluster client.
-	 * @param clusterClient the application's cluster client; its resources, options,
-	 * credentials and TLS are used for the shard connections
+	 * @param clusterClient the application's cluster client; its resources, options and
+	 * topology are used for the shard connections
+	 * @param nodeSettings credentials, TLS, client name and timeout of the shard
+	 * connections, as in the cluster client's initial URIs (its host is ignored)
 	 * @param user the ACL user, named in refusals
 	 * @param codec decodes events
 	 * @param keys where topics live
 	 * @param liveness how often to prove the shard connections alive
 	 */
-	public RedisShardedInvalidationSubscriber(RedisClusterClient clusterClient, String user, SyncCodec codec,
-			RedisTopicKeys keys, PubSubLiveness liveness) {
+	public RedisShardedInvalidationSubscriber(RedisClusterClient clusterClient, RedisURI nodeSettings, String user,
+			SyncCodec codec, RedisTopicKeys keys, PubSubLiveness liveness) {
 		this.clusterClient = Objects.requireNonNull(clusterClient, "clusterClient must not be null");
+		this.nodeSettings = Objects.requireNonNull(nodeSettings, "nodeSettings must not be null");
 		this.user = Objects.requireNonNull(user, "user must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
@@ -189,7 +194,8 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	public static RedisShardedInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
 			RedisTopicKeys keys, PubSubLiveness liveness) {
 		return new RedisShardedInvalidationSubscriber(RedisTopology.clusterClient(connectionFactory),
-				RedisFailures.user(connectionFactory), codec, keys, liveness);
+				RedisTopology.nodeSettings(connectionFactory), RedisFailures.user(connectionFactory), codec, keys,
+				liveness);
 	}
 
 	@Override
@@ -516,8 +522,9 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 				return shard;
 			}
 		}
+		RedisURI nodeUri = RedisURI.builder(this.nodeSettings).withHost(uri.getHost()).withPort(uri.getPort()).build();
 		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.nodeClient
-			.connectPubSub(ByteArrayCodec.INSTANCE, uri);
+			.connectPubSub(ByteArrayCodec.INSTANCE, nodeUri);
 		Shard shard = new Shard(address, connection);
 		connection.addListener(shard);
 		synchronized (this.monitor) {
@@ -661,8 +668,8 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	private void refused(Map<String, String> refusals) {
 		Map<String, String> changed = new LinkedHashMap<>();
 		refusals.forEach((channel, reply) -> {
-			String advice = "NOPERM".equals(RedisFailures.code(reply))
-					? ": grant it with ACL SETUSER " + this.user + " &" + this.keys.prefix() + "*"
+			String advice = "NOPERM".equals(RedisFailures.code(reply)) ? ": grant it with ACL SETUSER " + this.user
+					+ " +ssubscribe +sunsubscribe &" + this.keys.prefix() + "{*}:events"
 					: RedisFailures.advice(reply, this.user, this.keys);
 			String message = "Redis refused SSUBSCRIBE on channel '" + channel + "' for user '" + this.user + "' ("
 					+ reply + ")" + advice;

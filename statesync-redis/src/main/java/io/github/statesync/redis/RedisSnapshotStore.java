@@ -339,7 +339,11 @@ public final class RedisSnapshotStore implements StatePublisher {
 		String reply = RedisFailures.serverReply(failure);
 		if (reply != null) {
 			String message = "Redis refused the publish of topic '" + topic + "' (" + reply + ")"
-					+ RedisFailures.advice(reply, this.user, this.keys);
+					+ RedisFailures.advice(reply, this.user, this.keys)
+					+ ((this.pubSubMode == RedisPubSubMode.SHARDED && "NOPERM".equals(RedisFailures.code(reply)))
+							? " (with sharded pub/sub: +spublish rather than +publish, and +ssubscribe +sunsubscribe "
+									+ "for readers)"
+							: "");
 			if (!reply.equals(this.lastRefusal.getAndSet(reply))) {
 				logger.warn("{}; further refusals are not logged until the reason changes", message);
 			}

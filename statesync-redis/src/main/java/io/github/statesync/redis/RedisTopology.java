@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -70,6 +73,38 @@ public final class RedisTopology {
 		catch (NumberFormatException ex) {
 			return 0;
 		}
+	}
+
+	/**
+	 * Return the connection settings Spring Data Redis gives the initial URIs of its
+	 * cluster client (credentials, TLS, client name, timeout), for connections statesync
+	 * opens to cluster nodes itself: the URIs in Lettuce's topology carry no credentials
+	 * (Lettuce's own node connections take them from the initial URIs).
+	 * @param connectionFactory a Lettuce cluster factory
+	 * @return a URI with the settings, of no particular host
+	 */
+	static RedisURI nodeSettings(RedisConnectionFactory connectionFactory) {
+		LettuceConnectionFactory lettuce = (LettuceConnectionFactory) connectionFactory;
+		LettuceClientConfiguration client = lettuce.getClientConfiguration();
+		RedisClusterConfiguration cluster = lettuce.getClusterConfiguration();
+		RedisURI.Builder builder = RedisURI.builder().withHost("localhost").withTimeout(client.getCommandTimeout());
+		client.getClientName().ifPresent(builder::withClientName);
+		if (client.isUseSsl()) {
+			builder.withSsl(true).withVerifyPeer(client.getVerifyMode()).withStartTls(client.isStartTls());
+		}
+		if (client.getRedisCredentialsProviderFactory().isPresent() && cluster != null) {
+			builder.withAuthentication(
+					client.getRedisCredentialsProviderFactory().get().createCredentialsProvider(cluster));
+		}
+		else if (cluster != null && cluster.getPassword().isPresent()) {
+			if (cluster.getUsername() != null) {
+				builder.withAuthentication(cluster.getUsername(), cluster.getPassword().get());
+			}
+			else {
+				builder.withPassword(cluster.getPassword().get());
+			}
+		}
+		return builder.build();
 	}
 
 	static RedisClusterClient clusterClient(RedisConnectionFactory connectionFactory) {

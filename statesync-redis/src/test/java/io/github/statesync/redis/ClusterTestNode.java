@@ -80,6 +80,19 @@ final class ClusterTestNode implements SyncListener, AutoCloseable {
 	}
 
 	/**
+	 * Create a node on Redis Cluster that logs in as an ACL user.
+	 */
+	static ClusterTestNode withUser(String id, String nodes, RedisPubSubMode mode, String username, String password) {
+		RedisClusterConfiguration configuration = new RedisClusterConfiguration(Arrays.asList(nodes.split(",")));
+		configuration.setUsername(username);
+		configuration.setPassword(password);
+		return new ClusterTestNode(id,
+				new LettuceConnectionFactory(configuration,
+						LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build()),
+				mode, null);
+	}
+
+	/**
 	 * Create a node on Redis Sentinel, with the classic subscriber.
 	 */
 	static ClusterTestNode sentinel(String id, String masterName, String sentinels) {

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import io.github.statesync.core.engine.SyncPhase;
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.test.redis.RedisCluster;
 import io.github.statesync.test.redis.RedisCluster.Node;
 import io.lettuce.core.ReadFrom;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -265,6 +268,58 @@ class RedisClusterIntegrationTests {
 		assertThat(reader.staleApplies).isEmpty();
 	}
 
+	@Test
+	void shardedWriterAndReaderNeedSpublishAndSsubscribeInTheirAclRules() {
+		// Lettuce's cluster client reads the topology with CLUSTER NODES and INFO
+		String writerRules = "resetkeys resetchannels -@all +cluster|nodes +info +get +mget +ping +evalsha +eval +set "
+				+ "+incr +time ~statesync:{*}:revision ~statesync:{*}:snapshot &statesync:{*}:events";
+		String topic = "acl";
+		try {
+			aclUser("sharded-publish", writerRules + " +publish");
+			aclUser("sharded-writer", writerRules + " +spublish +ssubscribe +sunsubscribe");
+			ClusterTestNode classicRules = track(ClusterTestNode.withUser("publish-only", cluster.nodesProperty(),
+					RedisPubSubMode.SHARDED, "sharded-publish", "secret"));
+			assertThatExceptionOfType(PublishException.class)
+				.isThrownBy(() -> classicRules.store.publish(topic, Settings.of("denied", 0)))
+				.withMessageContaining("NOPERM this user may not spublish")
+				.withMessageContaining("nothing was written");
+			assertThat(cluster.command(cluster.masterOf(RedisCluster.slot(RedisTopicKeys.DEFAULT.channel(topic))),
+					"EXISTS", RedisTopicKeys.DEFAULT.snapshotKey(topic)))
+				.isEqualTo("0");
+			ClusterTestNode reader = track(ClusterTestNode.withUser("reader", cluster.nodesProperty(),
+					RedisPubSubMode.SHARDED, "sharded-publish", "secret"));
+			reader.follow(topic).join();
+			await("SSUBSCRIBE refused and reported").atMost(Duration.ofSeconds(20))
+				.until(() -> reader.sharded().subscriptionFailure(topic) != null);
+			assertThat(reader.sharded().subscriptionFailure(topic)).contains("SSUBSCRIBE").contains("NOPERM");
+			assertThat(reader.sharded().isConnected()).isTrue();
+			assertThat(reader.errors).anyMatch((error) -> error.phase() == SyncPhase.SUBSCRIBE);
+			ClusterTestNode writer = track(ClusterTestNode.withUser("writer", cluster.nodesProperty(),
+					RedisPubSubMode.SHARDED, "sharded-writer", "secret"));
+			Revision revision = writer.store.publish(topic, Settings.of("allowed", 1));
+			// granted: the reader's retry subscribes and resyncs
+			aclUser("sharded-publish", writerRules + " +publish +ssubscribe +sunsubscribe");
+			await("reader subscribed once allowed").atMost(Duration.ofSeconds(30))
+				.until(() -> reader.sharded().subscriptionFailure(topic) == null
+						&& reader.revision(topic).equals(revision));
+		}
+		finally {
+			cluster.nodes()
+				.forEach((node) -> cluster.command(node, "ACL", "DELUSER", "sharded-publish", "sharded-writer"));
+		}
+	}
+
+	private ClusterTestNode track(ClusterTestNode node) {
+		this.nodes.add(node);
+		return node;
+	}
+
+	private static void aclUser(String name, String rules) {
+		List<String> command = new ArrayList<>(List.of("ACL", "SETUSER", name, "reset", "on", ">secret"));
+		command.addAll(List.of(rules.split(" ")));
+		cluster.nodes().forEach((node) -> cluster.command(node, command.toArray(String[]::new)));
+	}
+
 	private static long gets(Node node) {
 		String stats = cluster.command(node, "INFO", "commandstats");
 		for (String line : stats.split("\r?\n")) {
@@ -284,7 +339,8 @@ class RedisClusterIntegrationTests {
 		for (String line : clients.split("\r?\n")) {
 			String ssub = line.replaceAll(".* ssub=(\\d+).*", "$1");
 			if (!ssub.equals(line) && Long.parseLong(ssub) > 0) {
-				subscribers.add(line.replaceAll(".* addr=(\\S+).*", "$1") + " ssub=" + ssub);
+				subscribers.add(line.replaceAll(".* addr=(\\S+).*", "$1") + " ssub=" + ssub + " user="
+						+ line.replaceAll(".* user=(\\S+).*", "$1"));
 			}
 		}
 		return subscribers;
