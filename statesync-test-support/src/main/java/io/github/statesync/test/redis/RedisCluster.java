@@ -369,8 +369,9 @@ public final class RedisCluster implements AutoCloseable {
 
 	/**
 	 * Start a killed node again on the same port with the same {@code nodes.conf} (and no
-	 * data), and wait until it is back in a stable cluster: a master that was replaced
-	 * rejoins as a replica of its successor.
+	 * data), and wait until it is back in a stable cluster ({@link #awaitStable}): a
+	 * master that was replaced rejoins as a replica of its successor and syncs from it; a
+	 * master restarted before its replica took over comes back as the master, empty.
 	 * @param node the node
 	 */
 	public void restart(Node node) {
@@ -560,7 +561,16 @@ public final class RedisCluster implements AutoCloseable {
 	 * Return the numeric fields of {@code CLUSTER INFO} on a node, such as
 	 * {@code cluster_stats_messages_publish_sent} (classic {@code PUBLISH} messages this
 	 * node sent over the cluster bus) or {@code cluster_stats_messages_publishshard_sent}
-	 * (sharded ones).
+	 * (sharded ones). As the tests of this class pin them on Redis 7.0: one
+	 * {@code PUBLISH} on a node adds the number of other nodes to its
+	 * {@code publish_sent} and one to {@code publish_received} on every other node,
+	 * replicas included; one {@code SPUBLISH} on a master (directly or from a script)
+	 * adds its replica count to its {@code publishshard_sent} and one to
+	 * {@code publishshard_received} on each of its replicas, and nothing anywhere else.
+	 * Both go out whether anyone subscribes or not. Sent counters move before the command
+	 * returns, received counters when the peer reads the bus, a moment later. A counter
+	 * that never moved is absent from {@code CLUSTER INFO}: read it with
+	 * {@code getOrDefault(name, 0L)}.
 	 * @param node the node
 	 * @return the fields by name
 	 */
