@@ -71,13 +71,16 @@ class StateSyncRedisClusterIntegrationTests {
 
 	@Test
 	void classicPubSubOnAClusterWhenAskedFor() {
-		node().withPropertyValues("statesync.redis.pubsub=classic").run((a) -> {
+		ApplicationContextRunner classic = node().withPropertyValues("statesync.redis.pubsub=classic");
+		classic.run((a) -> classic.run((b) -> {
 			RedisStateSyncTransport transport = a.getBean(RedisStateSyncTransport.class);
 			assertThat(transport.pubSubMode()).isEqualTo(RedisPubSubMode.CLASSIC);
 			assertThat(transport.shardedSubscriber()).isNull();
 			Revision revision = a.getBean(StatePublisher.class).publish("settings", Map.of("theme", "classic"));
-			assertThat(a.getBean(SyncedTopicRegistry.class).handle("settings").localRevision()).isEqualTo(revision);
-		});
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(b.getBean(Settings.class).getTheme()).isEqualTo("classic"));
+			assertThat(b.getBean(SyncedTopicRegistry.class).handle("settings").localRevision()).isEqualTo(revision);
+		}));
 	}
 
 	@Test
