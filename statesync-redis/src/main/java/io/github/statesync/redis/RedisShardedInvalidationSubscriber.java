@@ -100,6 +100,13 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * Back-off while a shard cannot be reached: short, since a replica is usually
+	 * promoted within seconds and each attempt first refreshes the topology.
+	 */
+	private static final RetryPolicy RECONNECT = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(100), 2.0,
+			Duration.ofSeconds(2));
+
 	private final RedisClusterClient clusterClient;
 
 	private final RedisClient nodeClient;
@@ -371,7 +378,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 				}
 				retry = batch;
 				failures++;
-				backOffMillis = RetryPolicy.RECOVERY.delay(failures, ThreadLocalRandom.current()).toMillis();
+				backOffMillis = RECONNECT.delay(failures, ThreadLocalRandom.current()).toMillis();
 				logger.warn("Could not subscribe {} sharded channels, retrying in {} ms: {}", batch.size(),
 						backOffMillis, RedisFailures.describe(ex));
 				synchronized (this.monitor) {

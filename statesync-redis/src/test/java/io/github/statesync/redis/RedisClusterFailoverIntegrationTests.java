@@ -48,22 +48,30 @@ class RedisClusterFailoverIntegrationTests {
 		cluster.kill(victim);
 		Node promoted = cluster.awaitFailover(victim, Duration.ofSeconds(30));
 		long failedOver = System.nanoTime();
+		await("readers subscribed on the promoted replica").pollInterval(Duration.ofMillis(5))
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> readers.stream()
+				.allMatch((reader) -> reader.sharded().isConnected()
+						&& reader.sharded().shardConnections().containsKey(promoted.address())));
+		long resubscribed = System.nanoTime();
 		int writtenAtFailover = writes.count();
 		await("writes resume on every shard").atMost(Duration.ofSeconds(30))
 			.until(() -> writes.count() > writtenAtFailover + 300);
 		long resumed = System.nanoTime();
 		writes.stop();
 		long stopped = System.nanoTime();
-		await("every reader on the last write of every topic").atMost(Duration.ofSeconds(60))
+		await("every reader on the last write of every topic").pollInterval(Duration.ofMillis(5))
+			.atMost(Duration.ofSeconds(60))
 			.until(() -> readers.stream()
 				.allMatch((reader) -> topics.stream()
 					.allMatch((topic) -> reader.revision(topic).equals(writes.last(topic)))));
 		long converged = System.nanoTime();
 		System.out.printf(
-				"[cluster] killed master %s: replica %s promoted after %d ms, writes resumed after %d ms (%d failed "
-						+ "publishes retried), readers converged %d ms after the last write (%d ms after the kill)%n",
-				victim.address(), promoted.address(), millis(killed, failedOver), millis(killed, resumed),
-				writes.failures(), millis(stopped, converged), millis(killed, converged));
+				"[cluster] killed master %s: replica %s promoted after %d ms, readers subscribed on it %d ms later, "
+						+ "writes resumed after %d ms (%d failed publishes retried), readers converged %d ms after the "
+						+ "last write (%d ms after the kill)%n",
+				victim.address(), promoted.address(), millis(killed, failedOver), millis(failedOver, resubscribed),
+				millis(killed, resumed), writes.failures(), millis(stopped, converged), millis(killed, converged));
 		for (ClusterTestNode reader : readers) {
 			assertThat(reader.staleApplies).isEmpty();
 			assertThat(reader.sharded().topologyChanges()).isPositive();

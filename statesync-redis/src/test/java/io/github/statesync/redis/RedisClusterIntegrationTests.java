@@ -89,7 +89,8 @@ class RedisClusterIntegrationTests {
 		}
 		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
 		long written = System.nanoTime();
-		await("every node on the last write of every topic").atMost(Duration.ofSeconds(60))
+		await("every node on the last write of every topic").pollInterval(Duration.ofMillis(5))
+			.atMost(Duration.ofSeconds(60))
 			.until(() -> readers.stream()
 				.allMatch((reader) -> last.entrySet()
 					.stream()
@@ -197,7 +198,8 @@ class RedisClusterIntegrationTests {
 		writes.stop();
 		long stopped = System.nanoTime();
 		Revision last = writes.last(topic);
-		await("reader on the last write").atMost(Duration.ofSeconds(30))
+		await("reader on the last write").pollInterval(Duration.ofMillis(5))
+			.atMost(Duration.ofSeconds(30))
 			.until(() -> reader.revision(topic).equals(last));
 		System.out.printf(
 				"[cluster] slot %d migrated %s -> %s in %d ms under %d writes; reader converged %d ms after the last write%n",

@@ -67,7 +67,8 @@ class RedisSentinelIntegrationTests {
 		await("writes on the new master").atMost(Duration.ofSeconds(30)).until(() -> writes.count() > settled + 200);
 		writes.stop();
 		long stopped = System.nanoTime();
-		await("every reader on the last write of every topic").atMost(Duration.ofSeconds(60))
+		await("every reader on the last write of every topic").pollInterval(Duration.ofMillis(5))
+			.atMost(Duration.ofSeconds(60))
 			.until(() -> readers.stream()
 				.allMatch((reader) -> topics.stream()
 					.allMatch((topic) -> reader.revision(topic).equals(writes.last(topic)))));
