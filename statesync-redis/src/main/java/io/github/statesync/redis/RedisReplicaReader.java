@@ -11,6 +11,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
 /**
  * Reads snapshots from Redis Cluster replicas: a cluster connection of its own, opened on
  * the application's {@link RedisClusterClient} (so with its addresses, credentials, TLS
@@ -45,6 +47,17 @@ public final class RedisReplicaReader implements AutoCloseable {
 			.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
 		connection.setReadFrom(readFrom);
 		return new RedisReplicaReader(connection);
+	}
+
+	/**
+	 * Open a reader that prefers replicas ({@link ReadFrom#REPLICA_PREFERRED}) on the
+	 * cluster client of a Lettuce connection factory in cluster mode.
+	 * @param connectionFactory the started connection factory
+	 * @return the reader, to {@link #close()}
+	 * @throws IllegalArgumentException if the factory is not a Lettuce cluster factory
+	 */
+	public static RedisReplicaReader replicaPreferred(RedisConnectionFactory connectionFactory) {
+		return create(RedisTopology.clusterClient(connectionFactory), ReadFrom.REPLICA_PREFERRED);
 	}
 
 	/**

@@ -52,7 +52,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Delivers invalidations over Redis Cluster's sharded pub/sub ({@code SSUBSCRIBE}, Redis
@@ -100,9 +100,18 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * Back-off while a shard cannot be reached: short, since a replica is usually
+	 * promoted within seconds and each attempt first refreshes the topology.
+	 */
+	private static final RetryPolicy RECONNECT = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(100), 2.0,
+			Duration.ofSeconds(2));
+
 	private final RedisClusterClient clusterClient;
 
 	private final RedisClient nodeClient;
+
+	private final RedisURI nodeSettings;
 
 	private final SyncCodec codec;
 
@@ -150,16 +159,19 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	/**
 	 * Create a subscriber on a cluster client.
-	 * @param clusterClient the application's cluster client; its resources, options,
-	 * credentials and TLS are used for the shard connections
+	 * @param clusterClient the application's cluster client; its resources, options and
+	 * topology are used for the shard connections
+	 * @param nodeSettings credentials, TLS, client name and timeout of the shard
+	 * connections, as in the cluster client's initial URIs (its host is ignored)
 	 * @param user the ACL user, named in refusals
 	 * @param codec decodes events
 	 * @param keys where topics live
 	 * @param liveness how often to prove the shard connections alive
 	 */
-	public RedisShardedInvalidationSubscriber(RedisClusterClient clusterClient, String user, SyncCodec codec,
-			RedisTopicKeys keys, PubSubLiveness liveness) {
+	public RedisShardedInvalidationSubscriber(RedisClusterClient clusterClient, RedisURI nodeSettings, String user,
+			SyncCodec codec, RedisTopicKeys keys, PubSubLiveness liveness) {
 		this.clusterClient = Objects.requireNonNull(clusterClient, "clusterClient must not be null");
+		this.nodeSettings = Objects.requireNonNull(nodeSettings, "nodeSettings must not be null");
 		this.user = Objects.requireNonNull(user, "user must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
@@ -186,12 +198,10 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * @return the subscriber
 	 * @throws IllegalArgumentException if the factory is not in cluster mode
 	 */
-	public static RedisShardedInvalidationSubscriber create(LettuceConnectionFactory connectionFactory, SyncCodec codec,
+	public static RedisShardedInvalidationSubscriber create(RedisConnectionFactory connectionFactory, SyncCodec codec,
 			RedisTopicKeys keys, PubSubLiveness liveness) {
-		if (!(connectionFactory.getRequiredNativeClient() instanceof RedisClusterClient clusterClient)) {
-			throw new IllegalArgumentException("sharded pub/sub needs Redis Cluster (spring.data.redis.cluster.nodes)");
-		}
-		return new RedisShardedInvalidationSubscriber(clusterClient, RedisFailures.user(connectionFactory), codec, keys,
+		return new RedisShardedInvalidationSubscriber(RedisTopology.clusterClient(connectionFactory),
+				RedisTopology.nodeSettings(connectionFactory), RedisFailures.user(connectionFactory), codec, keys,
 				liveness);
 	}
 
@@ -368,7 +378,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 				}
 				retry = batch;
 				failures++;
-				backOffMillis = RetryPolicy.RECOVERY.delay(failures, ThreadLocalRandom.current()).toMillis();
+				backOffMillis = RECONNECT.delay(failures, ThreadLocalRandom.current()).toMillis();
 				logger.warn("Could not subscribe {} sharded channels, retrying in {} ms: {}", batch.size(),
 						backOffMillis, RedisFailures.describe(ex));
 				synchronized (this.monitor) {
@@ -519,8 +529,9 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 				return shard;
 			}
 		}
+		RedisURI nodeUri = RedisURI.builder(this.nodeSettings).withHost(uri.getHost()).withPort(uri.getPort()).build();
 		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.nodeClient
-			.connectPubSub(ByteArrayCodec.INSTANCE, uri);
+			.connectPubSub(ByteArrayCodec.INSTANCE, nodeUri);
 		Shard shard = new Shard(address, connection);
 		connection.addListener(shard);
 		synchronized (this.monitor) {
@@ -664,8 +675,8 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	private void refused(Map<String, String> refusals) {
 		Map<String, String> changed = new LinkedHashMap<>();
 		refusals.forEach((channel, reply) -> {
-			String advice = "NOPERM".equals(RedisFailures.code(reply))
-					? ": grant it with ACL SETUSER " + this.user + " &" + this.keys.prefix() + "*"
+			String advice = "NOPERM".equals(RedisFailures.code(reply)) ? ": grant it with ACL SETUSER " + this.user
+					+ " +ssubscribe +sunsubscribe &" + this.keys.prefix() + "{*}:events"
 					: RedisFailures.advice(reply, this.user, this.keys);
 			String message = "Redis refused SSUBSCRIBE on channel '" + channel + "' for user '" + this.user + "' ("
 					+ reply + ")" + advice;

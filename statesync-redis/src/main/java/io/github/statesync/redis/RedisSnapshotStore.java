@@ -103,6 +103,8 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	private final @Nullable RedisReplicaReader snapshotReader;
 
+	private final ClusterTopologyRefresh topology;
+
 	/**
 	 * The last refusal logged, so that a refusal is logged once, not once per publish.
 	 */
@@ -197,6 +199,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 		this.inlineLimits = Objects.requireNonNull(inlineLimits, "inlineLimits must not be null");
 		this.user = RedisFailures.user(connectionFactory);
 		this.pubSubMode = Objects.requireNonNull(pubSubMode, "pubSubMode must not be null");
+		this.topology = new ClusterTopologyRefresh(connectionFactory);
 		this.snapshotReader = snapshotReader;
 	}
 
@@ -336,12 +339,17 @@ public final class RedisSnapshotStore implements StatePublisher {
 		String reply = RedisFailures.serverReply(failure);
 		if (reply != null) {
 			String message = "Redis refused the publish of topic '" + topic + "' (" + reply + ")"
-					+ RedisFailures.advice(reply, this.user, this.keys);
+					+ RedisFailures.advice(reply, this.user, this.keys)
+					+ ((this.pubSubMode == RedisPubSubMode.SHARDED && "NOPERM".equals(RedisFailures.code(reply)))
+							? " (with sharded pub/sub: +spublish rather than +publish, and +ssubscribe +sunsubscribe "
+									+ "for readers)"
+							: "");
 			if (!reply.equals(this.lastRefusal.getAndSet(reply))) {
 				logger.warn("{}; further refusals are not logged until the reason changes", message);
 			}
 			return new PublishException(PublishException.Reason.REFUSED, message, failure);
 		}
+		this.topology.afterFailure();
 		if (RedisFailures.isTimeout(failure)) {
 			return new PublishException(PublishException.Reason.TIMEOUT,
 					"Publishing topic '" + topic + "' got no answer from Redis within " + this.timeout.toMillis()
@@ -379,6 +387,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 	private Throwable fetchFailure(String topic, String key, Throwable failure) {
 		String reply = RedisFailures.serverReply(failure);
 		if (reply == null) {
+			this.topology.afterFailure();
 			return failure;
 		}
 		return new RedisSystemException("Redis refused the read of topic '" + topic + "' (GET " + key + "): " + reply

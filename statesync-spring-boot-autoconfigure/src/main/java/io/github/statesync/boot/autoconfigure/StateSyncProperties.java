@@ -267,6 +267,39 @@ public class StateSyncProperties {
 		 */
 		private Duration livenessTimeout = Duration.ofSeconds(4);
 
+		/**
+		 * How invalidations travel: 'auto' uses sharded pub/sub (SPUBLISH and SSUBSCRIBE,
+		 * so an invalidation stays on its topic's shard) on a Redis Cluster whose masters
+		 * all run Redis 7 or later, classic pub/sub otherwise; 'sharded' needs Redis
+		 * Cluster 7+; 'classic' (PUBLISH and SUBSCRIBE) works everywhere. Every node of a
+		 * fleet must use the same mode.
+		 */
+		private PubSub pubsub = PubSub.AUTO;
+
+		/**
+		 * Where snapshots are read: 'upstream' reads them from the masters;
+		 * 'replica-preferred' reads them from replicas when one is available (Redis
+		 * Cluster only), at the cost of a fetch retried when a replica lags behind the
+		 * announced revision. Writes and reconciliation always use the masters.
+		 */
+		private ReadFrom readFrom = ReadFrom.UPSTREAM;
+
+		public PubSub getPubsub() {
+			return this.pubsub;
+		}
+
+		public void setPubsub(PubSub pubsub) {
+			this.pubsub = pubsub;
+		}
+
+		public ReadFrom getReadFrom() {
+			return this.readFrom;
+		}
+
+		public void setReadFrom(ReadFrom readFrom) {
+			this.readFrom = readFrom;
+		}
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -297,6 +330,46 @@ public class StateSyncProperties {
 
 		public void setLivenessTimeout(Duration livenessTimeout) {
 			this.livenessTimeout = livenessTimeout;
+		}
+
+		/**
+		 * Redis pub/sub flavours.
+		 */
+		public enum PubSub {
+
+			/**
+			 * Sharded on a Redis Cluster whose masters all run Redis 7+, classic
+			 * otherwise.
+			 */
+			AUTO,
+
+			/**
+			 * SPUBLISH and SSUBSCRIBE on the shard owning each topic (Redis Cluster 7+).
+			 */
+			SHARDED,
+
+			/**
+			 * PUBLISH and SUBSCRIBE (broadcast to every node of a cluster).
+			 */
+			CLASSIC
+
+		}
+
+		/**
+		 * Where snapshots are read.
+		 */
+		public enum ReadFrom {
+
+			/**
+			 * From the masters.
+			 */
+			UPSTREAM,
+
+			/**
+			 * From a replica when one is available, else from the master (Redis Cluster).
+			 */
+			REPLICA_PREFERRED
+
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -18,8 +19,12 @@ import io.github.statesync.core.spi.SnapshotProvider;
 import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.redis.PubSubLiveness;
 import io.github.statesync.redis.RedisInvalidationSubscriber;
+import io.github.statesync.redis.RedisPubSubMode;
+import io.github.statesync.redis.RedisReplicaReader;
+import io.github.statesync.redis.RedisShardedInvalidationSubscriber;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
+import io.github.statesync.redis.RedisTopology;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,15 +33,20 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * Redis pub/sub for invalidations (one connection for every topic) and Redis for
- * snapshots.
+ * Redis pub/sub for invalidations and Redis for snapshots: classic pub/sub on one
+ * connection for every topic, or, on Redis Cluster, sharded pub/sub on one connection per
+ * shard.
  *
  * @author statesync
  * @since 0.1.0
  */
 public final class RedisStateSyncTransport implements StateSyncTransport, TopicRevisions {
 
-	private final RedisInvalidationSubscriber subscriber;
+	private final @Nullable RedisInvalidationSubscriber subscriber;
+
+	private final @Nullable RedisShardedInvalidationSubscriber shardedSubscriber;
+
+	private final @Nullable RedisReplicaReader replicaReader;
 
 	private final RedisSnapshotStore store;
 
@@ -74,6 +84,36 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 			@Nullable String nodeId, int maxPayloadBytes, int inlineMaxBytes, int maxNestingDepth,
 			Duration publishTimeout, PubSubLiveness liveness,
 			Consumer<RedisMessageListenerContainer> containerCustomizer) {
+		this(connectionFactory, mapper, keys, nodeId, maxPayloadBytes, inlineMaxBytes, maxNestingDepth, publishTimeout,
+				liveness, containerCustomizer, RedisPubSubMode.CLASSIC, false);
+	}
+
+	/**
+	 * Create the transport for a pub/sub mode: classic pub/sub runs on a listener
+	 * container of its own (started here), sharded pub/sub on the Redis Cluster client of
+	 * the connection factory, one pub/sub connection per shard.
+	 * @param connectionFactory the Redis connections (must also be reactive, as Lettuce's
+	 * is; a Lettuce factory in cluster mode for sharded pub/sub and replica reads)
+	 * @param mapper the mapper for snapshot data
+	 * @param keys where topics live
+	 * @param nodeId this node's id, or {@code null}
+	 * @param maxPayloadBytes the default payload limit
+	 * @param inlineMaxBytes the default largest data carried inline in invalidations
+	 * @param maxNestingDepth the deepest accepted JSON nesting
+	 * @param publishTimeout how long a publish waits for Redis
+	 * @param liveness how often the pub/sub connections prove they are alive
+	 * @param containerCustomizer customizes the classic pub/sub listener container before
+	 * it starts
+	 * @param pubSubMode how invalidations are announced and received
+	 * @param replicaReads whether snapshots are read from Redis Cluster replicas when
+	 * available (writes and revisions stay on the masters)
+	 * @since 0.1.0
+	 */
+	public RedisStateSyncTransport(RedisConnectionFactory connectionFactory, JsonMapper mapper, RedisTopicKeys keys,
+			@Nullable String nodeId, int maxPayloadBytes, int inlineMaxBytes, int maxNestingDepth,
+			Duration publishTimeout, PubSubLiveness liveness,
+			Consumer<RedisMessageListenerContainer> containerCustomizer, RedisPubSubMode pubSubMode,
+			boolean replicaReads) {
 		if (!(connectionFactory instanceof org.springframework.data.redis.connection.ReactiveRedisConnectionFactory reactive)) {
 			throw new IllegalArgumentException(
 					"statesync needs a reactive-capable Redis connection factory (Lettuce), got "
@@ -85,8 +125,22 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 		this.defaultPayloadLimit = maxPayloadBytes;
 		this.defaultInlineLimit = inlineMaxBytes;
 		JacksonSyncCodec codec = codec(maxPayloadBytes);
-		this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer,
-				liveness);
+		if ((pubSubMode == RedisPubSubMode.SHARDED || replicaReads)
+				&& !RedisTopology.isLettuceCluster(connectionFactory)) {
+			throw new IllegalArgumentException(
+					"sharded pub/sub and replica reads need a Lettuce connection factory in Redis Cluster mode");
+		}
+		if (pubSubMode == RedisPubSubMode.SHARDED) {
+			this.subscriber = null;
+			this.shardedSubscriber = RedisShardedInvalidationSubscriber.create(connectionFactory, codec, keys,
+					liveness);
+		}
+		else {
+			this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer,
+					liveness);
+			this.shardedSubscriber = null;
+		}
+		this.replicaReader = replicaReads ? RedisReplicaReader.replicaPreferred(connectionFactory) : null;
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
 				(topic) -> {
 					TopicSettings settings = this.followed.get(topic);
@@ -94,9 +148,37 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 				}, (topic) -> {
 					TopicSettings settings = this.followed.get(topic);
 					return (settings != null) ? settings.inlineMaxBytes() : this.defaultInlineLimit;
-				});
+				}, pubSubMode, this.replicaReader);
 		// once per transport, in the background: never fails or delays start
 		this.store.checkEvictionPolicy();
+	}
+
+	/**
+	 * Return how this transport announces and receives invalidations.
+	 * @return the pub/sub mode
+	 * @since 0.1.0
+	 */
+	public RedisPubSubMode pubSubMode() {
+		return this.store.pubSubMode();
+	}
+
+	/**
+	 * Return whether snapshots are read through a reader of the transport's own (from
+	 * replicas).
+	 * @return {@code true} if replica reads are on
+	 * @since 0.1.0
+	 */
+	public boolean readsFromReplicas() {
+		return this.replicaReader != null;
+	}
+
+	/**
+	 * Return the sharded subscriber, when invalidations travel over sharded pub/sub.
+	 * @return the sharded subscriber, or {@code null} in classic mode
+	 * @since 0.1.0
+	 */
+	public @Nullable RedisShardedInvalidationSubscriber shardedSubscriber() {
+		return this.shardedSubscriber;
 	}
 
 	private JacksonSyncCodec codec(int maxPayloadBytes) {
@@ -120,7 +202,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 
 	@Override
 	public InvalidationSubscriber subscriber() {
-		return this.subscriber;
+		return (this.subscriber != null) ? this.subscriber : Objects.requireNonNull(this.shardedSubscriber);
 	}
 
 	@Override
@@ -152,7 +234,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 */
 	@Override
 	public boolean isConnected() {
-		return this.subscriber.isConnected() && !this.subscriber.hasRefusedSubscriptions();
+		return isPubSubConnected() && !hasRefusedSubscriptions();
 	}
 
 	/**
@@ -161,7 +243,13 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @return {@code true} if the pub/sub connection is up
 	 */
 	public boolean isPubSubConnected() {
-		return this.subscriber.isConnected();
+		return (this.subscriber != null) ? this.subscriber.isConnected()
+				: Objects.requireNonNull(this.shardedSubscriber).isConnected();
+	}
+
+	private boolean hasRefusedSubscriptions() {
+		return (this.subscriber != null) ? this.subscriber.hasRefusedSubscriptions()
+				: Objects.requireNonNull(this.shardedSubscriber).hasRefusedSubscriptions();
 	}
 
 	/**
@@ -171,7 +259,8 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @return the refusal naming the server's answer and the fix, or {@code null}
 	 */
 	public @Nullable String subscriptionFailure(String topic) {
-		return this.subscriber.subscriptionFailure(topic);
+		return (this.subscriber != null) ? this.subscriber.subscriptionFailure(topic)
+				: Objects.requireNonNull(this.shardedSubscriber).subscriptionFailure(topic);
 	}
 
 	/**
@@ -181,12 +270,21 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @return the count since the transport started
 	 */
 	public long pubSubLivenessFailures() {
-		return this.subscriber.livenessFailures();
+		return (this.subscriber != null) ? this.subscriber.livenessFailures()
+				: Objects.requireNonNull(this.shardedSubscriber).livenessFailures();
 	}
 
 	@Override
 	public void close() {
-		this.subscriber.close();
+		if (this.subscriber != null) {
+			this.subscriber.close();
+		}
+		if (this.shardedSubscriber != null) {
+			this.shardedSubscriber.close();
+		}
+		if (this.replicaReader != null) {
+			this.replicaReader.close();
+		}
 	}
 
 }

@@ -12,6 +12,7 @@ import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.redis.PubSubLiveness;
 import io.github.statesync.redis.RedisSnapshotStore;
 import io.github.statesync.redis.RedisTopicKeys;
+import io.github.statesync.redis.RedisTopology;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,7 +80,21 @@ public final class StateSyncRedisAutoConfiguration {
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), keys,
 				properties.determineNodeId(environment), maxPayload, inlineMax,
 				JacksonSyncCodec.DEFAULT_MAX_NESTING_DEPTH, redis.getPublishTimeout(), liveness(redis),
-				listenerContainer(beanFactory, connectionFactory, environment));
+				listenerContainer(beanFactory, connectionFactory, environment),
+				RedisPubSubModes.resolve(redis.getPubsub(), connectionFactory), replicaReads(redis, connectionFactory));
+	}
+
+	private static boolean replicaReads(StateSyncProperties.Redis redis, RedisConnectionFactory connectionFactory) {
+		if (redis.getReadFrom() != StateSyncProperties.Redis.ReadFrom.REPLICA_PREFERRED) {
+			return false;
+		}
+		if (!RedisTopology.isLettuceCluster(connectionFactory)) {
+			throw new InvalidStateSyncConfigurationException("statesync.redis.read-from", "replica-preferred",
+					"statesync reads from replicas on Redis Cluster only (spring.data.redis.cluster.nodes with "
+							+ "Lettuce); with Sentinel, Spring Boot's spring.data.redis.lettuce.read-from sends all of "
+							+ "the application's reads to replicas");
+		}
+		return true;
 	}
 
 	private static PubSubLiveness liveness(StateSyncProperties.Redis redis) {
