@@ -116,8 +116,8 @@ public final class FanOutScenario {
 			fields.put("reader_start_ms_each", (readersStarted - startingReaders) / 1_000_000 / this.readers);
 			fields.put("fetches_all_readers", counters.fetches());
 			fields.put("fetch_retries_all_readers", counters.retries());
-			return new ScenarioResult(
-					"fanout/statesync" + ((this.cluster != null) ? "-" + this.cluster.label() : ""), fields);
+			return new ScenarioResult("fanout/statesync" + ((this.cluster != null) ? "-" + this.cluster.label() : ""),
+					fields);
 		}
 		finally {
 			contexts.forEach(ReaderContext::close);

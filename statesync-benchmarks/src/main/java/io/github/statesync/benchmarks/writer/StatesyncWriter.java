@@ -70,9 +70,9 @@ public final class StatesyncWriter implements AutoCloseable {
 
 	private static RedisSnapshotStore store(LettuceConnectionFactory connectionFactory, int inlineMaxBytes,
 			RedisPubSubMode mode) {
-		return new RedisSnapshotStore(connectionFactory, new JacksonSyncCodec(), RedisTopicKeys.DEFAULT,
-				"bench-writer", Clock.systemUTC(), Duration.ofSeconds(10),
-				(topic) -> JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES, (topic) -> inlineMaxBytes, mode, null);
+		return new RedisSnapshotStore(connectionFactory, new JacksonSyncCodec(), RedisTopicKeys.DEFAULT, "bench-writer",
+				Clock.systemUTC(), Duration.ofSeconds(10), (topic) -> JacksonSyncCodec.DEFAULT_MAX_PAYLOAD_BYTES,
+				(topic) -> inlineMaxBytes, mode, null);
 	}
 
 	/**
