@@ -1,11 +1,8 @@
 package io.github.statesync.boot.web;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.github.statesync.core.protocol.Revision;
 import jakarta.servlet.AsyncContext;
@@ -52,8 +49,6 @@ public final class EventStreamEndpoint {
 	/** The query parameter naming the topics, comma-separated or repeated. */
 	public static final String TOPICS_PARAMETER = "topics";
 
-	static final int MAX_TOPICS = 256;
-
 	private final InvalidationStreams streams;
 
 	private final TopicReadAuthorizer authorizer;
@@ -86,47 +81,19 @@ public final class EventStreamEndpoint {
 	}
 
 	private ServerResponse stream(ServerRequest request) {
-		List<String> topics = topics(request.params().getOrDefault(TOPICS_PARAMETER, List.of()));
-		if (topics.isEmpty() || topics.size() > MAX_TOPICS) {
-			return error(HttpStatus.BAD_REQUEST,
-					"name between 1 and " + MAX_TOPICS + " topics: " + PATH + "?" + TOPICS_PARAMETER + "=a,b");
-		}
-		for (String topic : topics) {
-			if (!this.streams.served().isServed(topic)) {
-				return error(HttpStatus.NOT_FOUND, "topic '" + topic + "' is not served here");
-			}
-		}
+		List<String> topics = StreamAdmission.topics(request.params().getOrDefault(TOPICS_PARAMETER, List.of()));
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		for (String topic : topics) {
-			if (!this.authorizer.canRead(topic, request.principal().orElse(null), headers)) {
-				return error(HttpStatus.FORBIDDEN, "not allowed to read topic '" + topic + "'");
+		StreamAdmission.Refusal refusal = StreamAdmission.admit(this.streams, this.authorizer, topics,
+				request.principal().orElse(null), headers);
+		if (refusal != null) {
+			ServerResponse.BodyBuilder answer = ServerResponse.status(refusal.status())
+				.contentType(MediaType.APPLICATION_JSON);
+			if (refusal.retryLater()) {
+				answer.header(HttpHeaders.RETRY_AFTER, Long.toString(this.retryAfterSeconds));
 			}
-		}
-		if (!this.streams.reserve()) {
-			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-				.header(HttpHeaders.RETRY_AFTER, Long.toString(this.retryAfterSeconds))
-				.contentType(MediaType.APPLICATION_JSON)
-				.body(this.mapper.writeValueAsBytes(Map.of("error", "too many event streams on this node")));
+			return answer.body(this.mapper.writeValueAsBytes(Map.of("error", refusal.message())));
 		}
 		return new StreamResponse(topics, LastEventIds.parse(headers.getFirst("Last-Event-ID")));
-	}
-
-	static List<String> topics(List<String> parameters) {
-		Set<String> topics = new LinkedHashSet<>();
-		for (String parameter : parameters) {
-			for (String topic : parameter.split(",")) {
-				if (!topic.isBlank()) {
-					topics.add(topic.trim());
-				}
-			}
-		}
-		return new ArrayList<>(topics);
-	}
-
-	private ServerResponse error(HttpStatus status, String message) {
-		return ServerResponse.status(status)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(this.mapper.writeValueAsBytes(Map.of("error", message)));
 	}
 
 	/**

@@ -17,7 +17,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.http.ReactiveHttpOutputMessage;
@@ -76,28 +75,18 @@ public final class ReactiveEventStreamEndpoint {
 	}
 
 	private Mono<ServerResponse> stream(ServerRequest request, @Nullable Principal principal) {
-		List<String> topics = EventStreamEndpoint
+		List<String> topics = StreamAdmission
 			.topics(request.queryParams().getOrDefault(EventStreamEndpoint.TOPICS_PARAMETER, List.of()));
-		if (topics.isEmpty() || topics.size() > EventStreamEndpoint.MAX_TOPICS) {
-			return error(HttpStatus.BAD_REQUEST, "name between 1 and " + EventStreamEndpoint.MAX_TOPICS + " topics: "
-					+ EventStreamEndpoint.PATH + "?" + EventStreamEndpoint.TOPICS_PARAMETER + "=a,b");
-		}
-		for (String topic : topics) {
-			if (!this.streams.served().isServed(topic)) {
-				return error(HttpStatus.NOT_FOUND, "topic '" + topic + "' is not served here");
-			}
-		}
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		for (String topic : topics) {
-			if (!this.authorizer.canRead(topic, principal, headers)) {
-				return error(HttpStatus.FORBIDDEN, "not allowed to read topic '" + topic + "'");
+		StreamAdmission.Refusal refusal = StreamAdmission.admit(this.streams, this.authorizer, topics, principal,
+				headers);
+		if (refusal != null) {
+			ServerResponse.BodyBuilder answer = ServerResponse.status(refusal.status())
+				.contentType(MediaType.APPLICATION_JSON);
+			if (refusal.retryLater()) {
+				answer.header(HttpHeaders.RETRY_AFTER, Long.toString(this.retryAfterSeconds));
 			}
-		}
-		if (!this.streams.reserve()) {
-			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-				.header(HttpHeaders.RETRY_AFTER, Long.toString(this.retryAfterSeconds))
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(this.mapper.writeValueAsBytes(Map.of("error", "too many event streams on this node")));
+			return answer.bodyValue(this.mapper.writeValueAsBytes(Map.of("error", refusal.message())));
 		}
 		Map<String, Revision> lastEventId = LastEventIds.parse(headers.getFirst("Last-Event-ID"));
 		DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
@@ -114,12 +103,6 @@ public final class ReactiveEventStreamEndpoint {
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
 			.header("X-Accel-Buffering", "no")
 			.body(flushEach);
-	}
-
-	private Mono<ServerResponse> error(HttpStatus status, String message) {
-		return ServerResponse.status(status)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(this.mapper.writeValueAsBytes(Map.of("error", message)));
 	}
 
 	/**
