@@ -7,26 +7,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.engine.SyncThreads;
-import io.github.statesync.core.protocol.InvalidationEvent;
-import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.Subscription;
@@ -41,7 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -81,48 +73,32 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	private final boolean ownsContainer;
 
-	private final SyncCodec codec;
-
 	private final RedisTopicKeys keys;
 
-	private final AtomicInteger subscriptions = new AtomicInteger();
+	/**
+	 * Guards {@link #listeners}, {@link #changes} and {@link #subscribed}, so that a
+	 * (un)subscription and the change it queues are one atomic step.
+	 */
+	private final Object changesMonitor = new Object();
 
 	/**
 	 * The live listeners of each channel. Written only under {@link #changesMonitor},
-	 * together with {@link #dirty}; read without a lock by the dispatcher.
+	 * together with {@link #changes}; read without a lock by the dispatcher.
 	 */
-	private final Map<String, Set<TopicListener>> listeners = new ConcurrentHashMap<>();
+	private final TopicListeners listeners;
+
+	private final SubscriptionRefusals refusals;
+
+	private final ChannelChanges changes;
 
 	private final Dispatcher dispatcher = new Dispatcher();
-
-	private final ThreadFactory changeThreads = SyncThreads.factory("statesync-redis-subscribe-");
 
 	private final @Nullable ConnectionWatcher connectionWatcher;
 
 	private final @Nullable PubSubLivenessProbe liveness;
 
-	private final Object changesMonitor = new Object();
-
-	// guarded by changesMonitor: channels whose first listener came or last one went
-	// since the last batch was taken
-	private final Set<String> dirty = new LinkedHashSet<>();
-
 	// guarded by changesMonitor: channels the container was last asked to subscribe
 	private final Set<String> subscribed = new HashSet<>();
-
-	// guarded by changesMonitor
-	private boolean changing;
-
-	/**
-	 * The channels Redis refused to subscribe (for example {@code NOPERM}: the ACL user
-	 * has no right to them), with the message their topics were told. Written by the
-	 * thread that applies changes; read by anyone.
-	 */
-	private final Map<String, String> refused = new ConcurrentHashMap<>();
-
-	private final String user;
-
-	private volatile boolean closed;
 
 	/**
 	 * Create a subscriber on a container the caller owns, starts and stops. With Lettuce,
@@ -159,9 +135,13 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		Objects.requireNonNull(liveness, "liveness must not be null");
 		this.container = Objects.requireNonNull(container, "container must not be null");
 		this.ownsContainer = ownsContainer;
-		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
-		this.user = RedisFailures.user(container.getConnectionFactory());
+		this.listeners = new TopicListeners(codec, logger);
+		this.refusals = new SubscriptionRefusals(this.listeners, "SUBSCRIBE", "&" + keys.prefix() + "*",
+				RedisFailures.user(container.getConnectionFactory()), keys, logger);
+		this.changes = new ChannelChanges(this.changesMonitor, SyncThreads.factory("statesync-redis-subscribe-"),
+				this::applyChanges, this.listeners, this.refusals);
 		this.connectionWatcher = (container.getConnectionFactory() instanceof LettuceConnectionFactory lettuce)
 				? new ConnectionWatcher(lettuce) : null;
 		if (this.connectionWatcher != null) {
@@ -169,7 +149,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		}
 		ConnectionWatcher watcher = this.connectionWatcher;
 		this.liveness = (watcher != null && liveness.isEnabled()) ? new PubSubLivenessProbe(liveness,
-				SyncScheduler.shared(), watcher::carriers, this.subscriptions::get, watcher::dropping) : null;
+				SyncScheduler.shared(), watcher::carriers, this.listeners::subscriptions, watcher::dropping) : null;
 	}
 
 	/**
@@ -184,8 +164,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		ConnectionWatcher watcher = this.connectionWatcher;
 		// channels Redis refused are never confirmed: they say nothing about the
 		// connection (see subscriptionFailure)
-		return watcher == null || this.subscriptions.get() == 0 || watcher.isConnected()
-				|| this.refused.keySet().containsAll(this.listeners.keySet());
+		return watcher == null || this.listeners.subscriptions() == 0 || watcher.isConnected()
+				|| this.refusals.channels().containsAll(this.listeners.channels());
 	}
 
 	/**
@@ -198,7 +178,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * @since 0.1.0
 	 */
 	public @Nullable String subscriptionFailure(String topic) {
-		return this.refused.get(this.keys.channel(topic));
+		return this.refusals.get(this.keys.channel(topic));
 	}
 
 	/**
@@ -207,7 +187,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * @since 0.1.0
 	 */
 	public boolean hasRefusedSubscriptions() {
-		return !this.refused.isEmpty();
+		return !this.refusals.isEmpty();
 	}
 
 	/**
@@ -303,69 +283,14 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	@Override
 	public Subscription subscribe(String topic, InvalidationListener listener) {
-		String channel = this.keys.channel(topic);
-		TopicListener topicListener = new TopicListener(topic, listener);
 		if (this.connectionWatcher != null) {
 			this.connectionWatcher.attach();
 		}
-		boolean startChanges;
-		synchronized (this.changesMonitor) {
-			if (this.closed) {
-				throw new IllegalStateException("The invalidation subscriber is closed");
-			}
-			Set<TopicListener> current = this.listeners.computeIfAbsent(channel, (key) -> new CopyOnWriteArraySet<>());
-			current.add(topicListener);
-			this.subscriptions.incrementAndGet();
-			startChanges = (current.size() == 1) && markDirty(channel);
-		}
-		if (startChanges) {
-			startChanges();
-		}
+		Subscription subscription = this.changes.subscribe(this.keys.channel(topic), topic, listener);
 		if (this.liveness != null) {
 			this.liveness.start();
 		}
-		AtomicBoolean cancelled = new AtomicBoolean();
-		return () -> {
-			if (cancelled.compareAndSet(false, true)) {
-				cancel(channel, topicListener);
-			}
-		};
-	}
-
-	private void cancel(String channel, TopicListener topicListener) {
-		boolean startChanges;
-		synchronized (this.changesMonitor) {
-			this.subscriptions.decrementAndGet();
-			Set<TopicListener> current = this.listeners.get(channel);
-			if (current == null || !current.remove(topicListener) || !current.isEmpty()) {
-				return;
-			}
-			this.listeners.remove(channel);
-			this.refused.remove(channel);
-			startChanges = !this.closed && markDirty(channel);
-		}
-		if (startChanges) {
-			startChanges();
-		}
-	}
-
-	/**
-	 * Note that the channel may need a change; whether it is subscribed or unsubscribed
-	 * is decided when the batch is taken, from the listeners it has then.
-	 * @return whether the caller must start a thread to apply the changes
-	 */
-	private boolean markDirty(String channel) {
-		// guarded by changesMonitor (held by the caller)
-		this.dirty.add(channel);
-		if (this.changing) {
-			return false;
-		}
-		this.changing = true;
-		return true;
-	}
-
-	private void startChanges() {
-		this.changeThreads.newThread(this::applyChanges).start();
+		return subscription;
 	}
 
 	/**
@@ -377,21 +302,18 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private void applyChanges() {
 		int failures = 0;
 		long backOffMillis = 0;
-		while (true) {
-			if (this.closed || (failures > 0 && !pause(backOffMillis))) {
-				finishChanges();
-				return;
-			}
+		while (this.changes.goOn(failures, backOffMillis)) {
 			List<String> subscribe = new ArrayList<>();
 			List<String> unsubscribe = new ArrayList<>();
 			synchronized (this.changesMonitor) {
-				if (this.dirty.isEmpty()) {
-					this.changing = false;
-					this.changesMonitor.notifyAll();
+				if (!this.changes.hasPending()) {
+					this.changes.finish();
 					return;
 				}
-				for (String channel : this.dirty) {
-					boolean wanted = this.listeners.containsKey(channel);
+				// the container keeps its own set of channels: only what changed against
+				// it is sent (the sharded subscriber places channels on shards instead)
+				for (String channel : this.changes.take()) {
+					boolean wanted = this.listeners.contains(channel);
 					if (wanted && this.subscribed.add(channel)) {
 						subscribe.add(channel);
 					}
@@ -399,7 +321,6 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 						unsubscribe.add(channel);
 					}
 				}
-				this.dirty.clear();
 			}
 			List<String> retry = subscribe;
 			try {
@@ -420,7 +341,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 						backOffMillis);
 			}
 			catch (RuntimeException ex) {
-				if (this.closed) {
+				if (this.changes.isClosed()) {
 					continue;
 				}
 				failures++;
@@ -431,10 +352,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			// the container forgets an unsubscribed channel before it tells Redis, so
 			// only the subscriptions are tried again, if still wanted by then
 			synchronized (this.changesMonitor) {
-				for (String channel : retry) {
-					this.subscribed.remove(channel);
-					this.dirty.add(channel);
-				}
+				this.subscribed.removeAll(retry);
+				this.changes.requeue(retry);
 			}
 		}
 	}
@@ -452,7 +371,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private List<String> subscribeOrFindRefused(List<String> channels) {
 		List<String> accepted = new ArrayList<>(channels);
 		Map<String, String> refusals = new LinkedHashMap<>();
-		if (channels.stream().anyMatch(this.refused::containsKey)) {
+		if (channels.stream().anyMatch(this.refusals::contains)) {
 			refusals.putAll(probe(channels));
 			accepted.removeAll(refusals.keySet());
 		}
@@ -477,8 +396,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 				}
 			}
 		}
-		accepted(accepted);
-		refused(refusals);
+		this.refusals.accepted(accepted);
+		this.refusals.refused(refusals);
 		return new ArrayList<>(refusals.keySet());
 	}
 
@@ -511,64 +430,6 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 		return refusals;
 	}
 
-	/**
-	 * Tell the topics of newly refused channels (or refused for another reason) why, and
-	 * log it once.
-	 */
-	private void refused(Map<String, String> refusals) {
-		Map<String, String> changed = new LinkedHashMap<>();
-		refusals.forEach((channel, reply) -> {
-			String message = "Redis refused SUBSCRIBE on channel '" + channel + "' for user '" + this.user + "' ("
-					+ reply + ")" + subscribeAdvice(reply);
-			if (this.listeners.containsKey(channel) && !message.equals(this.refused.put(channel, message))) {
-				changed.put(channel, message);
-			}
-		});
-		if (changed.isEmpty()) {
-			return;
-		}
-		String first = changed.values().iterator().next();
-		logger.warn(
-				"{}{}; their topics receive no invalidations until it accepts, tried again with a back-off "
-						+ "of up to {} s",
-				first, (changed.size() > 1) ? " (and " + (changed.size() - 1) + " more channels)" : "",
-				RetryPolicy.RECOVERY.maxDelay().toSeconds());
-		changed.forEach((channel, message) -> {
-			RedisSystemException error = new RedisSystemException(message, null);
-			Set<TopicListener> targets = this.listeners.get(channel);
-			if (targets != null) {
-				targets.forEach((target) -> this.dispatcher.deliver(target,
-						(listener) -> listener.onSubscriptionFailed(error)));
-			}
-		});
-	}
-
-	private String subscribeAdvice(String reply) {
-		if ("NOPERM".equals(RedisFailures.code(reply))) {
-			return ": grant it with ACL SETUSER " + this.user + " &" + this.keys.prefix() + "*";
-		}
-		return RedisFailures.advice(reply, this.user, this.keys);
-	}
-
-	private void accepted(List<String> channels) {
-		int recovered = 0;
-		for (String channel : channels) {
-			if (this.refused.remove(channel) != null) {
-				recovered++;
-			}
-		}
-		if (recovered > 0) {
-			logger.info("Redis accepts SUBSCRIBE on {} channels it refused before: their topics resync", recovered);
-		}
-	}
-
-	private void finishChanges() {
-		synchronized (this.changesMonitor) {
-			this.changing = false;
-			this.changesMonitor.notifyAll();
-		}
-	}
-
 	private static List<ChannelTopic> topics(List<String> channels) {
 		return channels.stream().map(ChannelTopic::new).toList();
 	}
@@ -582,42 +443,9 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	private boolean awaitChanges() {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		synchronized (this.changesMonitor) {
-			this.closed = true;
-			this.dirty.clear();
-			this.changesMonitor.notifyAll();
-			long remaining;
-			while (this.changing && (remaining = deadline - System.nanoTime()) > 0) {
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this.changesMonitor, remaining);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return false;
-				}
-			}
-			return !this.changing;
+			this.changes.close();
+			return this.changes.awaitIdle(deadline);
 		}
-	}
-
-	/**
-	 * Wait before a retry; {@link #close()} cuts the wait short.
-	 * @return whether to go on
-	 */
-	private boolean pause(long millis) {
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		synchronized (this.changesMonitor) {
-			long remaining;
-			while (!this.closed && (remaining = deadline - System.nanoTime()) > 0) {
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this.changesMonitor, remaining);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return false;
-				}
-			}
-		}
-		return !this.closed;
 	}
 
 	/**
@@ -658,38 +486,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
-			Set<TopicListener> targets = RedisInvalidationSubscriber.this.listeners
-				.get(new String(message.getChannel(), StandardCharsets.UTF_8));
-			if (targets == null) {
-				return;
-			}
-			InvalidationEvent event;
-			try {
-				event = RedisInvalidationSubscriber.this.codec.decodeEvent(message.getBody());
-			}
-			catch (ProtocolException ex) {
-				targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(ex)));
-				return;
-			}
-			catch (RuntimeException ex) {
-				ProtocolException error = new ProtocolException("invalidation event could not be decoded: " + ex, ex);
-				targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(error)));
-				return;
-			}
-			targets.forEach((target) -> deliver(target, (listener) -> listener.onInvalidation(event)));
-		}
-
-		/**
-		 * Call one listener: one that throws must not keep the others of the topic from
-		 * hearing, nor reach the I/O thread.
-		 */
-		private void deliver(TopicListener target, Consumer<InvalidationListener> call) {
-			try {
-				call.accept(target.listener);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("An invalidation listener of topic '{}' failed: {}", target.topic, ex.toString());
-			}
+			RedisInvalidationSubscriber.this.listeners
+				.dispatch(new String(message.getChannel(), StandardCharsets.UTF_8), message.getBody());
 		}
 
 		@Override
@@ -700,14 +498,8 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			}
 			// also on the first subscription, since an event sent before Redis
 			// confirmed it was missed
-			Set<TopicListener> targets = RedisInvalidationSubscriber.this.listeners
-				.get(new String(channel, StandardCharsets.UTF_8));
-			if (targets != null) {
-				targets.forEach((target) -> {
-					logger.debug("Subscribed to invalidations of topic '{}'", target.topic);
-					deliver(target, InvalidationListener::onResync);
-				});
-			}
+			RedisInvalidationSubscriber.this.listeners.resync(new String(channel, StandardCharsets.UTF_8),
+					(topic) -> logger.debug("Subscribed to invalidations of topic '{}'", topic));
 		}
 
 	}
@@ -829,7 +621,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			if (probe != null && probe.carriesOurChannel() && this.lost.add(probe) && this.lost.size() == 1
 					&& !logged) {
 				logger.warn("Lost the pub/sub connection to Redis: invalidations of {} topics wait for it to come back",
-						RedisInvalidationSubscriber.this.subscriptions.get());
+						RedisInvalidationSubscriber.this.listeners.subscriptions());
 			}
 		}
 
@@ -840,7 +632,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			this.lost.removeIf(Probe::isClosed);
 			if (wasLost && this.lost.isEmpty()) {
 				logger.info("Pub/sub connection to Redis is back: {} topics resync",
-						RedisInvalidationSubscriber.this.subscriptions.get());
+						RedisInvalidationSubscriber.this.listeners.subscriptions());
 			}
 		}
 
@@ -865,7 +657,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			public void subscribed(Object channel, long count) {
 				String name = channelName(channel);
 				this.channels.add(name);
-				if (RedisInvalidationSubscriber.this.listeners.containsKey(name)) {
+				if (RedisInvalidationSubscriber.this.listeners.contains(name)) {
 					resubscribed(this);
 				}
 			}
@@ -876,7 +668,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 			}
 
 			boolean carriesOurChannel() {
-				return this.channels.stream().anyMatch(RedisInvalidationSubscriber.this.listeners::containsKey);
+				return this.channels.stream().anyMatch(RedisInvalidationSubscriber.this.listeners::contains);
 			}
 
 			/**
@@ -901,23 +693,6 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 
 	private static String channelName(Object channel) {
 		return (channel instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(channel);
-	}
-
-	/**
-	 * One subscription: equal only to itself, so that two subscriptions of one topic by
-	 * the same listener are cancelled one by one.
-	 */
-	private static final class TopicListener {
-
-		final String topic;
-
-		final InvalidationListener listener;
-
-		TopicListener(String topic, InvalidationListener listener) {
-			this.topic = topic;
-			this.listener = listener;
-		}
-
 	}
 
 }

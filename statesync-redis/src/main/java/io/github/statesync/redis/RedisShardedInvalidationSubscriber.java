@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,22 +13,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.engine.SyncThreads;
-import io.github.statesync.core.protocol.InvalidationEvent;
-import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.Subscription;
@@ -51,7 +43,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -113,18 +104,20 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	private final RedisURI nodeSettings;
 
-	private final SyncCodec codec;
-
 	private final RedisTopicKeys keys;
 
-	private final String user;
-
-	private final AtomicInteger subscriptions = new AtomicInteger();
+	/**
+	 * Guards {@link #listeners}, {@link #changes}, the placements and the shards, so that
+	 * a (un)subscription and the change it queues are one atomic step.
+	 */
+	private final Object monitor = new Object();
 
 	/** The live listeners of each channel; written under {@link #monitor}. */
-	private final Map<String, Set<TopicListener>> listeners = new ConcurrentHashMap<>();
+	private final TopicListeners listeners;
 
-	private final Object monitor = new Object();
+	private final SubscriptionRefusals refusals;
+
+	private final ChannelChanges changes;
 
 	// guarded by monitor: the shard each channel was last subscribed on
 	private final Map<String, Shard> placements = new HashMap<>();
@@ -132,18 +125,8 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	// guarded by monitor: the open shard connections, by node address
 	private final Map<String, Shard> shards = new HashMap<>();
 
-	// guarded by monitor: channels to (re)place
-	private final Set<String> dirty = new LinkedHashSet<>();
-
-	// guarded by monitor
+	// guarded by monitor: whether the next batch refreshes the topology first
 	private boolean topologyStale;
-
-	// guarded by monitor
-	private boolean changing;
-
-	private final Map<String, String> refused = new ConcurrentHashMap<>();
-
-	private final ThreadFactory changeThreads = SyncThreads.factory("statesync-redis-ssubscribe-");
 
 	private final ConnectionListener connectionListener = new ConnectionListener();
 
@@ -154,8 +137,6 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	private final SyncScheduler scheduler = SyncScheduler.shared();
 
 	private volatile SyncScheduler.@Nullable Cancellable topologyTimer;
-
-	private volatile boolean closed;
 
 	/**
 	 * Create a subscriber on a cluster client.
@@ -172,9 +153,15 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 			SyncCodec codec, RedisTopicKeys keys, PubSubLiveness liveness) {
 		this.clusterClient = Objects.requireNonNull(clusterClient, "clusterClient must not be null");
 		this.nodeSettings = Objects.requireNonNull(nodeSettings, "nodeSettings must not be null");
-		this.user = Objects.requireNonNull(user, "user must not be null");
-		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		Objects.requireNonNull(user, "user must not be null");
+		Objects.requireNonNull(codec, "codec must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.listeners = new TopicListeners(codec, logger);
+		// the fix names the sharded commands: a user allowed SUBSCRIBE may lack them
+		this.refusals = new SubscriptionRefusals(this.listeners, "SSUBSCRIBE",
+				"+ssubscribe +sunsubscribe &" + keys.prefix() + "{*}:events", user, keys, logger);
+		this.changes = new ChannelChanges(this.monitor, SyncThreads.factory("statesync-redis-ssubscribe-"),
+				this::applyChanges, this.listeners, this.refusals);
 		Objects.requireNonNull(liveness, "liveness must not be null");
 		ClientOptions options = clusterClient.getOptions();
 		this.nodeClient = RedisClient.create(clusterClient.getResources());
@@ -184,7 +171,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 			.setOptions(((options != null) ? options.mutate() : ClientOptions.builder()).autoReconnect(false).build());
 		this.nodeClient.addListener(this.connectionListener);
 		this.liveness = liveness.isEnabled() ? new PubSubLivenessProbe(liveness, this.scheduler, this::carriers,
-				this.subscriptions::get, (connection) -> {
+				this.listeners::subscriptions, (connection) -> {
 				}) : null;
 	}
 
@@ -207,48 +194,12 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	@Override
 	public Subscription subscribe(String topic, InvalidationListener listener) {
-		String channel = this.keys.channel(topic);
-		TopicListener topicListener = new TopicListener(topic, listener);
-		boolean start;
-		synchronized (this.monitor) {
-			if (this.closed) {
-				throw new IllegalStateException("The invalidation subscriber is closed");
-			}
-			Set<TopicListener> current = this.listeners.computeIfAbsent(channel, (key) -> new CopyOnWriteArraySet<>());
-			current.add(topicListener);
-			this.subscriptions.incrementAndGet();
-			start = (current.size() == 1) && markDirty(channel, false);
-		}
-		if (start) {
-			startChanges();
-		}
+		Subscription subscription = this.changes.subscribe(this.keys.channel(topic), topic, listener);
 		if (this.liveness != null) {
 			this.liveness.start();
 		}
 		startTopologyTimer();
-		AtomicBoolean cancelled = new AtomicBoolean();
-		return () -> {
-			if (cancelled.compareAndSet(false, true)) {
-				cancel(channel, topicListener);
-			}
-		};
-	}
-
-	private void cancel(String channel, TopicListener topicListener) {
-		boolean start;
-		synchronized (this.monitor) {
-			this.subscriptions.decrementAndGet();
-			Set<TopicListener> current = this.listeners.get(channel);
-			if (current == null || !current.remove(topicListener) || !current.isEmpty()) {
-				return;
-			}
-			this.listeners.remove(channel);
-			this.refused.remove(channel);
-			start = !this.closed && markDirty(channel, false);
-		}
-		if (start) {
-			startChanges();
-		}
+		return subscription;
 	}
 
 	/**
@@ -257,12 +208,12 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * @return whether every topic's subscription is connected
 	 */
 	public boolean isConnected() {
-		if (this.subscriptions.get() == 0) {
+		if (this.listeners.subscriptions() == 0) {
 			return true;
 		}
 		synchronized (this.monitor) {
-			for (String channel : this.listeners.keySet()) {
-				if (this.refused.containsKey(channel)) {
+			for (String channel : this.listeners.channels()) {
+				if (this.refusals.contains(channel)) {
 					continue;
 				}
 				Shard shard = this.placements.get(channel);
@@ -280,7 +231,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * @return the refusal, naming the server's answer and the fix, or {@code null}
 	 */
 	public @Nullable String subscriptionFailure(String topic) {
-		return this.refused.get(this.keys.channel(topic));
+		return this.refusals.get(this.keys.channel(topic));
 	}
 
 	/**
@@ -288,7 +239,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * @return {@code true} if some topic cannot receive invalidations for that reason
 	 */
 	public boolean hasRefusedSubscriptions() {
-		return !this.refused.isEmpty();
+		return !this.refusals.isEmpty();
 	}
 
 	/**
@@ -326,17 +277,8 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 	private boolean markDirty(String channel, boolean topologyChanged) {
 		// guarded by monitor (held by the caller)
-		this.dirty.add(channel);
 		this.topologyStale |= topologyChanged;
-		if (this.changing || this.closed) {
-			return false;
-		}
-		this.changing = true;
-		return true;
-	}
-
-	private void startChanges() {
-		this.changeThreads.newThread(this::applyChanges).start();
+		return this.changes.mark(channel);
 	}
 
 	/**
@@ -347,21 +289,16 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	private void applyChanges() {
 		int failures = 0;
 		long backOffMillis = 0;
-		while (true) {
-			if (this.closed || (failures > 0 && !pause(backOffMillis))) {
-				finish();
-				return;
-			}
+		while (this.changes.goOn(failures, backOffMillis)) {
 			List<String> batch;
 			boolean refresh;
 			synchronized (this.monitor) {
-				if (this.dirty.isEmpty() && !this.topologyStale) {
-					this.changing = false;
-					this.monitor.notifyAll();
+				// a stale topology alone is a change: channels may have to move
+				if (!this.changes.hasPending() && !this.topologyStale) {
+					this.changes.finish();
 					return;
 				}
-				batch = new ArrayList<>(this.dirty);
-				this.dirty.clear();
+				batch = this.changes.take();
 				refresh = this.topologyStale;
 				this.topologyStale = false;
 			}
@@ -373,7 +310,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 				retry = place(batch);
 			}
 			catch (RuntimeException ex) {
-				if (this.closed) {
+				if (this.changes.isClosed()) {
 					continue;
 				}
 				retry = batch;
@@ -382,7 +319,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 				logger.warn("Could not subscribe {} sharded channels, retrying in {} ms: {}", batch.size(),
 						backOffMillis, RedisFailures.describe(ex));
 				synchronized (this.monitor) {
-					this.dirty.addAll(retry);
+					this.changes.requeue(retry);
 					this.topologyStale = true;
 				}
 				continue;
@@ -395,7 +332,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 			backOffMillis = RetryPolicy.RECOVERY.delay(failures, ThreadLocalRandom.current()).toMillis();
 			logger.debug("{} sharded channels still to subscribe, trying again in {} ms", retry.size(), backOffMillis);
 			synchronized (this.monitor) {
-				this.dirty.addAll(retry);
+				this.changes.requeue(retry);
 			}
 		}
 	}
@@ -417,7 +354,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		synchronized (this.monitor) {
 			for (String channel : batch) {
 				Shard current = this.placements.get(channel);
-				if (!this.listeners.containsKey(channel)) {
+				if (!this.listeners.contains(channel)) {
 					if (current != null) {
 						this.placements.remove(channel);
 						unsubscribe.computeIfAbsent(current, (key) -> new ArrayList<>()).add(channel);
@@ -449,7 +386,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		Map<String, String> refusals = new LinkedHashMap<>();
 		subscribe.forEach((uri, slots) -> retry.addAll(subscribe(uri, slots, refusals)));
 		closeIdleShards();
-		refused(refusals);
+		this.refusals.refused(refusals);
 		return retry;
 	}
 
@@ -478,7 +415,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		synchronized (this.monitor) {
 			// placed before Redis confirms, so that the confirmation finds its topics
 			slots.values().forEach((channels) -> channels.forEach((channel) -> {
-				if (this.listeners.containsKey(channel)) {
+				if (this.listeners.contains(channel)) {
 					this.placements.put(channel, shard);
 				}
 			}));
@@ -491,7 +428,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		for (Map.Entry<List<String>, RedisFuture<Void>> entry : replies.entrySet()) {
 			try {
 				await(entry.getValue().toCompletableFuture());
-				accepted(entry.getKey());
+				this.refusals.accepted(entry.getKey());
 			}
 			catch (RuntimeException ex) {
 				String reply = RedisFailures.serverReply(ex);
@@ -535,7 +472,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		Shard shard = new Shard(address, connection);
 		connection.addListener(shard);
 		synchronized (this.monitor) {
-			if (this.closed) {
+			if (this.changes.isClosed()) {
 				connection.closeAsync();
 				throw new IllegalStateException("The invalidation subscriber is closed");
 			}
@@ -571,7 +508,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		boolean start = false;
 		int channels = 0;
 		synchronized (this.monitor) {
-			if (shard.lost || shard.closing || this.closed) {
+			if (shard.lost || shard.closing || this.changes.isClosed()) {
 				return;
 			}
 			shard.lost = true;
@@ -591,7 +528,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 					shard.address, channels);
 		}
 		if (start) {
-			startChanges();
+			this.changes.start();
 		}
 	}
 
@@ -612,16 +549,16 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		logger.info("Redis unsubscribed channel '{}' on {} (its slot moved): subscribing it on the new owner", channel,
 				shard.address);
 		if (start) {
-			startChanges();
+			this.changes.start();
 		}
 	}
 
 	private void startTopologyTimer() {
-		if (this.topologyTimer != null || this.closed) {
+		if (this.topologyTimer != null || this.changes.isClosed()) {
 			return;
 		}
 		synchronized (this.monitor) {
-			if (this.topologyTimer == null && !this.closed) {
+			if (this.topologyTimer == null && !this.changes.isClosed()) {
 				this.topologyTimer = this.scheduler.schedule(this::checkTopology, TOPOLOGY_CHECK_INTERVAL);
 			}
 		}
@@ -634,11 +571,11 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	private void checkTopology() {
 		synchronized (this.monitor) {
 			this.topologyTimer = null;
-			if (this.closed) {
+			if (this.changes.isClosed()) {
 				return;
 			}
 		}
-		if (this.subscriptions.get() > 0) {
+		if (this.listeners.subscriptions() > 0) {
 			this.clusterClient.refreshPartitionsAsync().whenComplete((ignored, failure) -> {
 				if (failure != null) {
 					logger.debug("Could not refresh the cluster topology: {}", failure.toString());
@@ -662,56 +599,11 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 					logger.info("The cluster topology changed: {} channels move to their slots' new owners", moved);
 				}
 				if (start) {
-					startChanges();
+					this.changes.start();
 				}
 			});
 		}
 		startTopologyTimer();
-	}
-
-	/**
-	 * Tell the topics of newly refused channels why, and log it once.
-	 */
-	private void refused(Map<String, String> refusals) {
-		Map<String, String> changed = new LinkedHashMap<>();
-		refusals.forEach((channel, reply) -> {
-			String advice = "NOPERM".equals(RedisFailures.code(reply)) ? ": grant it with ACL SETUSER " + this.user
-					+ " +ssubscribe +sunsubscribe &" + this.keys.prefix() + "{*}:events"
-					: RedisFailures.advice(reply, this.user, this.keys);
-			String message = "Redis refused SSUBSCRIBE on channel '" + channel + "' for user '" + this.user + "' ("
-					+ reply + ")" + advice;
-			if (this.listeners.containsKey(channel) && !message.equals(this.refused.put(channel, message))) {
-				changed.put(channel, message);
-			}
-		});
-		if (changed.isEmpty()) {
-			return;
-		}
-		logger.warn(
-				"{}{}; their topics receive no invalidations until it accepts, tried again with a back-off "
-						+ "of up to {} s",
-				changed.values().iterator().next(),
-				(changed.size() > 1) ? " (and " + (changed.size() - 1) + " more channels)" : "",
-				RetryPolicy.RECOVERY.maxDelay().toSeconds());
-		changed.forEach((channel, message) -> {
-			RedisSystemException error = new RedisSystemException(message, null);
-			Set<TopicListener> targets = this.listeners.get(channel);
-			if (targets != null) {
-				targets.forEach((target) -> deliver(target, (listener) -> listener.onSubscriptionFailed(error)));
-			}
-		});
-	}
-
-	private void accepted(List<String> channels) {
-		int recovered = 0;
-		for (String channel : channels) {
-			if (this.refused.remove(channel) != null) {
-				recovered++;
-			}
-		}
-		if (recovered > 0) {
-			logger.info("Redis accepts SSUBSCRIBE on {} channels it refused before: their topics resync", recovered);
-		}
 	}
 
 	private List<StatefulRedisPubSubConnection<Object, Object>> carriers() {
@@ -724,36 +616,6 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 			}
 		}
 		return carriers;
-	}
-
-	private void dispatch(String channel, byte[] body) {
-		Set<TopicListener> targets = this.listeners.get(channel);
-		if (targets == null) {
-			return;
-		}
-		InvalidationEvent event;
-		try {
-			event = this.codec.decodeEvent(body);
-		}
-		catch (ProtocolException ex) {
-			targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(ex)));
-			return;
-		}
-		catch (RuntimeException ex) {
-			ProtocolException error = new ProtocolException("invalidation event could not be decoded: " + ex, ex);
-			targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(error)));
-			return;
-		}
-		targets.forEach((target) -> deliver(target, (listener) -> listener.onInvalidation(event)));
-	}
-
-	private static void deliver(TopicListener target, Consumer<InvalidationListener> call) {
-		try {
-			call.accept(target.listener);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("An invalidation listener of topic '{}' failed: {}", target.topic, ex.toString());
-		}
 	}
 
 	private static <T> T await(CompletableFuture<T> future) {
@@ -786,30 +648,6 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		return uri.getHost() + ":" + uri.getPort();
 	}
 
-	private void finish() {
-		synchronized (this.monitor) {
-			this.changing = false;
-			this.monitor.notifyAll();
-		}
-	}
-
-	private boolean pause(long millis) {
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		synchronized (this.monitor) {
-			long remaining;
-			while (!this.closed && (remaining = deadline - System.nanoTime()) > 0) {
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this.monitor, remaining);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return false;
-				}
-			}
-		}
-		return !this.closed;
-	}
-
 	/**
 	 * Close every shard connection; the cluster client stays the application's.
 	 */
@@ -818,23 +656,15 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 		List<Shard> open;
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		synchronized (this.monitor) {
-			this.closed = true;
-			this.dirty.clear();
-			this.monitor.notifyAll();
+			this.changes.close();
 			SyncScheduler.Cancellable timer = this.topologyTimer;
 			if (timer != null) {
 				timer.cancel();
 			}
-			long remaining;
-			while (this.changing && (remaining = deadline - System.nanoTime()) > 0) {
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this.monitor, remaining);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					break;
-				}
-			}
+			// unlike the classic subscriber, the shard connections are closed even if a
+			// change is still under way (or the wait was interrupted): they are this
+			// subscriber's own, so no container's stop can hang on them
+			this.changes.awaitIdle(deadline);
 			open = new ArrayList<>(this.shards.values());
 			this.shards.clear();
 			this.placements.clear();
@@ -875,21 +705,17 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 
 		@Override
 		public void smessage(byte[] channel, byte[] message) {
-			dispatch(new String(channel, StandardCharsets.UTF_8), message);
+			RedisShardedInvalidationSubscriber.this.listeners.dispatch(new String(channel, StandardCharsets.UTF_8),
+					message);
 		}
 
 		@Override
 		public void ssubscribed(byte[] channel, long count) {
 			String name = new String(channel, StandardCharsets.UTF_8);
 			this.confirmed.add(name);
-			Set<TopicListener> targets = RedisShardedInvalidationSubscriber.this.listeners.get(name);
-			if (targets != null) {
-				// also on the first subscription: an event sent before it was missed
-				targets.forEach((target) -> {
-					logger.debug("Subscribed to sharded invalidations of topic '{}' on {}", target.topic, this.address);
-					deliver(target, InvalidationListener::onResync);
-				});
-			}
+			// also on the first subscription: an event sent before it was missed
+			RedisShardedInvalidationSubscriber.this.listeners.resync(name, (topic) -> logger
+				.debug("Subscribed to sharded invalidations of topic '{}' on {}", topic, this.address));
 		}
 
 		@Override
@@ -924,22 +750,6 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 			if (found != null) {
 				lost(found);
 			}
-		}
-
-	}
-
-	/**
-	 * One subscription: equal only to itself.
-	 */
-	private static final class TopicListener {
-
-		final String topic;
-
-		final InvalidationListener listener;
-
-		TopicListener(String topic, InvalidationListener listener) {
-			this.topic = topic;
-			this.listener = listener;
 		}
 
 	}

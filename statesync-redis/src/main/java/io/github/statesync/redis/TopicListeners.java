@@ -1,0 +1,176 @@
+package io.github.statesync.redis;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.ProtocolException;
+import io.github.statesync.core.spi.InvalidationListener;
+import io.github.statesync.core.spi.SyncCodec;
+import org.slf4j.Logger;
+
+/**
+ * The live listeners of each channel of an invalidation subscriber, and the delivery of
+ * what arrives on a channel to them: each message is decoded once, whatever the number of
+ * listeners of its topic, and a listener that throws keeps neither the others from
+ * hearing nor its exception from reaching the connection's thread.
+ * <p>
+ * Added and removed only under the subscriber's own lock, together with the change it
+ * queues; read without a lock by the connection's thread. The dispatch path allocates
+ * what the subscribers allocated before this class was shared, nothing more.
+ *
+ * @author statesync
+ */
+final class TopicListeners {
+
+	private final Map<String, Set<TopicListener>> listeners = new ConcurrentHashMap<>();
+
+	private final AtomicInteger subscriptions = new AtomicInteger();
+
+	private final SyncCodec codec;
+
+	private final Logger logger;
+
+	/**
+	 * Create an empty registry.
+	 * @param codec decodes events
+	 * @param logger the subscriber's logger, so that failing listeners are logged under
+	 * the subscriber's name as before
+	 */
+	TopicListeners(SyncCodec codec, Logger logger) {
+		this.codec = codec;
+		this.logger = logger;
+	}
+
+	/**
+	 * Add a listener of a channel; the caller holds the subscriber's lock.
+	 * @return whether it is the channel's first listener (the channel must be subscribed)
+	 */
+	boolean add(String channel, TopicListener topicListener) {
+		Set<TopicListener> current = this.listeners.computeIfAbsent(channel, (key) -> new CopyOnWriteArraySet<>());
+		current.add(topicListener);
+		this.subscriptions.incrementAndGet();
+		return current.size() == 1;
+	}
+
+	/**
+	 * Remove a listener of a channel; the caller holds the subscriber's lock.
+	 * @return whether it was the channel's last listener (the channel must be
+	 * unsubscribed)
+	 */
+	boolean remove(String channel, TopicListener topicListener) {
+		this.subscriptions.decrementAndGet();
+		Set<TopicListener> current = this.listeners.get(channel);
+		if (current == null || !current.remove(topicListener) || !current.isEmpty()) {
+			return false;
+		}
+		this.listeners.remove(channel);
+		return true;
+	}
+
+	/**
+	 * Return whether the channel has listeners.
+	 */
+	boolean contains(String channel) {
+		return this.listeners.containsKey(channel);
+	}
+
+	/**
+	 * Return the channels with listeners (a live view).
+	 */
+	Set<String> channels() {
+		return this.listeners.keySet();
+	}
+
+	/**
+	 * Return the number of subscriptions, of all channels.
+	 */
+	int subscriptions() {
+		return this.subscriptions.get();
+	}
+
+	/**
+	 * Decode a message that arrived on a channel and hand it to the channel's listeners,
+	 * or the decoding failure as a protocol error.
+	 */
+	void dispatch(String channel, byte[] body) {
+		Set<TopicListener> targets = this.listeners.get(channel);
+		if (targets == null) {
+			return;
+		}
+		InvalidationEvent event;
+		try {
+			event = this.codec.decodeEvent(body);
+		}
+		catch (ProtocolException ex) {
+			targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(ex)));
+			return;
+		}
+		catch (RuntimeException ex) {
+			ProtocolException error = new ProtocolException("invalidation event could not be decoded: " + ex, ex);
+			targets.forEach((target) -> deliver(target, (listener) -> listener.onProtocolError(error)));
+			return;
+		}
+		targets.forEach((target) -> deliver(target, (listener) -> listener.onInvalidation(event)));
+	}
+
+	/**
+	 * Tell the channel's listeners to resync: Redis confirmed the channel, and events
+	 * sent before were missed (also on the first subscription).
+	 * @param subscribed told each listener's topic first, to log it
+	 */
+	void resync(String channel, Consumer<String> subscribed) {
+		Set<TopicListener> targets = this.listeners.get(channel);
+		if (targets != null) {
+			targets.forEach((target) -> {
+				subscribed.accept(target.topic);
+				deliver(target, InvalidationListener::onResync);
+			});
+		}
+	}
+
+	/**
+	 * Tell the channel's listeners that Redis refuses to subscribe it.
+	 */
+	void subscriptionFailed(String channel, Exception error) {
+		Set<TopicListener> targets = this.listeners.get(channel);
+		if (targets != null) {
+			targets.forEach((target) -> deliver(target, (listener) -> listener.onSubscriptionFailed(error)));
+		}
+	}
+
+	/**
+	 * Call one listener: one that throws must not keep the others of the topic from
+	 * hearing, nor reach the I/O thread.
+	 */
+	private void deliver(TopicListener target, Consumer<InvalidationListener> call) {
+		try {
+			call.accept(target.listener);
+		}
+		catch (RuntimeException ex) {
+			this.logger.warn("An invalidation listener of topic '{}' failed: {}", target.topic, ex.toString());
+		}
+	}
+
+	/**
+	 * One subscription: equal only to itself, so that two subscriptions of one topic by
+	 * the same listener are cancelled one by one.
+	 */
+	static final class TopicListener {
+
+		final String topic;
+
+		final InvalidationListener listener;
+
+		TopicListener(String topic, InvalidationListener listener) {
+			this.topic = topic;
+			this.listener = listener;
+		}
+
+	}
+
+}
