@@ -64,10 +64,8 @@ class SampleSecurityConfiguration {
 			.requestMatchers(HttpMethod.PUT, "/settings")
 			.hasRole(WRITER)
 			// the live page and what it reads, open like GET /settings on purpose: the
-			// page
-			// itself (static, no data), the invalidation stream and the snapshot envelope
-			// of
-			// the one topic the sample serves (statesync.rest.topics)
+			// page itself (static, no data), the invalidation stream and the snapshot
+			// envelope of the one topic the sample serves (statesync.rest.topics)
 			.requestMatchers(HttpMethod.GET, LIVE_PAGE)
 			.permitAll()
 			.requestMatchers(HttpMethod.GET, "/statesync/events", "/statesync/topics/settings")
@@ -79,8 +77,7 @@ class SampleSecurityConfiguration {
 			.denyAll())
 			.httpBasic(Customizer.withDefaults())
 			// the page loads its script, style and data from this origin only, and
-			// nothing
-			// may frame it
+			// nothing may frame it
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			// A stateless API: no session and no cookie, every request carries its
 			// credentials in the Authorization header, which a cross-site page cannot
