@@ -31,9 +31,10 @@ import org.springframework.boot.test.context.PropertyMapping;
  *         ...
  *     }
  * }
- * </pre> The application context is cached and shared by every test class with the same
- * configuration, and so is the state of its topics: let each test publish the state it
- * relies on.
+ * </pre> It imports statesync's auto-configuration as well, so it also serves a context
+ * of just the beans under test or a test slice. The application context is cached and
+ * shared by every test class with the same configuration, and so is the state of its
+ * topics: let each test publish the state it relies on.
  *
  * @author statesync
  * @since 0.1.0
