@@ -18,8 +18,10 @@ import org.springframework.core.annotation.AliasFor;
  * Injection points receive a proxy whose every call goes to the current snapshot object,
  * so a single getter never sees a half-applied state. To read several properties from one
  * snapshot, take the snapshot once: inject {@link SyncedValue SyncedValue&lt;T&gt;} and
- * call {@link SyncedValue#get()} (records work only this way, since they cannot be
- * proxied). Access properties through methods, never public fields.
+ * call {@link SyncedValue#get()}. Records and final classes work only this way, since
+ * they cannot be proxied: injecting one directly fails start-up, naming the injection
+ * point. Access properties through methods, never public fields. Jackson writes the proxy
+ * as its current snapshot object.
  * <p>
  * {@code statesync.topics.<topic>.*} in the application's configuration overrides and
  * extends what this annotation says.

@@ -6,6 +6,7 @@ import java.time.Clock;
 
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
+import io.github.statesync.boot.bean.SyncedTopicJacksonModule;
 import io.github.statesync.boot.bean.SyncedValueBeanRegistrar;
 import io.github.statesync.boot.reconcile.TopicReconciler;
 import io.github.statesync.boot.reconcile.TopicRevisions;
@@ -25,6 +26,7 @@ import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.jackson.JacksonSyncCodec;
+import io.github.statesync.jackson.StateSyncJacksonModule;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,7 +77,27 @@ public final class StateSyncAutoConfiguration {
 
 	@Bean
 	static SyncedValueBeanRegistrar syncedValueBeanRegistrar() {
-		return new SyncedValueBeanRegistrar();
+		return new SyncedValueBeanRegistrar(InvalidStateSyncConfigurationException::new);
+	}
+
+	/**
+	 * Writes {@code Revision} and {@code PublishResult} in the protocol's forms with the
+	 * application's {@code JsonMapper} (Spring Boot registers every {@code JacksonModule}
+	 * bean with it).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	StateSyncJacksonModule stateSyncJacksonModule() {
+		return new StateSyncJacksonModule();
+	}
+
+	/**
+	 * Writes the proxy injected for a {@code @SyncedTopic} bean as its current snapshot.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SyncedTopicJacksonModule syncedTopicJacksonModule() {
+		return new SyncedTopicJacksonModule();
 	}
 
 	@Bean
@@ -105,7 +127,8 @@ public final class StateSyncAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TopicSettingsResolver.class)
 	PropertiesTopicSettingsResolver stateSyncTopicSettingsResolver(StateSyncProperties properties,
-			ObjectProvider<StateSyncTopicCustomizer> customizers) {
+			ObjectProvider<StateSyncTopicCustomizer> customizers, Environment environment) {
+		EmptyTopicDeclarations.rebind(properties, environment);
 		PropertiesTopicSettingsResolver resolver = new PropertiesTopicSettingsResolver(properties,
 				customizers.orderedStream().toList());
 		resolver.validateConfiguredTopics();

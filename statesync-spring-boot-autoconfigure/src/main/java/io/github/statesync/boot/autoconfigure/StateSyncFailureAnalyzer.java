@@ -1,7 +1,9 @@
 package io.github.statesync.boot.autoconfigure;
 
+import java.lang.reflect.Modifier;
 import java.util.regex.Pattern;
 
+import io.github.statesync.boot.bean.SyncedTopicInjectionException;
 import io.github.statesync.boot.topic.StateSyncStartupException;
 import org.jspecify.annotations.Nullable;
 
@@ -9,8 +11,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 /**
- * Explains statesync start-up failures: a property that cannot work, and required topics
- * that have no snapshot.
+ * Explains statesync start-up failures: a property that cannot work, a
+ * {@code @SyncedTopic} bean that cannot be proxied but is injected directly, and required
+ * topics that have no snapshot.
  *
  * @author statesync
  * @since 0.1.0
@@ -27,6 +30,9 @@ final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 								+ invalid.getValue() + System.lineSeparator() + "    Reason: " + invalid.getReason(),
 						"Update your application's configuration: fix '" + invalid.getProperty() + "'.", invalid);
 			}
+			if (cause instanceof SyncedTopicInjectionException injection) {
+				return injectionAnalysis(injection);
+			}
 			if (cause instanceof StateSyncStartupException startup) {
 				String refusal = redisRefusal(startup.getMessage());
 				return new FailureAnalysis(startup.getMessage(), (refusal != null) ? refusal
@@ -37,6 +43,31 @@ final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 			}
 		}
 		return null;
+	}
+
+	private static FailureAnalysis injectionAnalysis(SyncedTopicInjectionException injection) {
+		String type = injection.getBeanType().getSimpleName();
+		StringBuilder description = new StringBuilder("The @SyncedTopic bean '").append(injection.getBeanName())
+			.append("' (topic '")
+			.append(injection.getTopic())
+			.append("') of type ")
+			.append(injection.getBeanType().getName())
+			.append(" cannot be updated in place: ")
+			.append(injection.getBeanType().isRecord() ? "a record cannot be proxied."
+					: Modifier.isFinal(injection.getBeanType().getModifiers()) ? "a final class cannot be proxied."
+							: "it was proxied before statesync saw it.")
+			.append(" These injection points receive it directly and would keep its first value forever:")
+			.append(System.lineSeparator());
+		for (String injectionPoint : injection.getInjectionPoints()) {
+			description.append(System.lineSeparator()).append("    - ").append(injectionPoint);
+		}
+		String action = "Inject SyncedValue<" + type + "> instead (add @Qualifier(\"" + injection.getTopic()
+				+ "\") when several topics share the type) and call get() once per unit of work, which returns the "
+				+ "latest snapshot"
+				+ (injection.getBeanType().isRecord() ? ""
+						: "; or make " + type + " a non-final class with accessor methods, so that it can be proxied")
+				+ ".";
+		return new FailureAnalysis(description.toString(), action, injection);
 	}
 
 	/**

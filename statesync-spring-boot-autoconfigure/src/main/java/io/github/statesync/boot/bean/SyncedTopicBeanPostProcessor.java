@@ -1,6 +1,15 @@
 package io.github.statesync.boot.bean;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import io.github.statesync.boot.SyncedTopic;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
@@ -15,6 +24,8 @@ import org.springframework.aop.target.HotSwappableTargetSource;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -23,24 +34,32 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Registers every {@code @SyncedTopic} bean (annotated class or {@code @Bean} method)
  * with the {@link SyncedTopicRegistry} and hands out a class proxy backed by a
  * hot-swappable target instead of the bean, so injection points see each new snapshot.
  * Beans whose class cannot be proxied (final classes, records) stay as they are; their
- * updates reach {@link io.github.statesync.boot.SyncedValue} only.
+ * updates reach {@link io.github.statesync.boot.SyncedValue} only, so once every
+ * singleton exists, start-up fails with a {@link SyncedTopicInjectionException} if such a
+ * bean is injected directly anywhere (a field, a constructor or {@code @Bean} method
+ * parameter of its type): that injection point would keep the first value forever.
  *
  * @author statesync
  * @since 0.1.0
  */
-public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, PriorityOrdered {
+public final class SyncedTopicBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, PriorityOrdered, SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncedTopicBeanPostProcessor.class);
 
 	private ConfigurableListableBeanFactory beanFactory;
 
 	private @Nullable SyncedTopicRegistry registry;
+
+	// the beans left as they are, by name, with their topic and type
+	private final Map<String, BeanTopic> inPlace = new LinkedHashMap<>();
 
 	@Override
 	public int getOrder() {
@@ -67,6 +86,9 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 							+ "already proxied): inject SyncedValue<{}> to read its snapshots",
 					beanName, type.getName(), topic.topic(), type.getSimpleName());
 			registry.registerBean(topic, bean, null);
+			synchronized (this.inPlace) {
+				this.inPlace.put(beanName, topic);
+			}
 			return bean;
 		}
 		HotSwappableTargetSource targetSource = new HotSwappableTargetSource(bean);
@@ -74,7 +96,87 @@ public final class SyncedTopicBeanPostProcessor implements BeanPostProcessor, Be
 		ProxyFactory proxyFactory = new ProxyFactory();
 		proxyFactory.setTargetSource(targetSource);
 		proxyFactory.setProxyTargetClass(true);
+		// lets Jackson write the proxy as its current target (SyncedTopicJacksonModule)
+		proxyFactory.addInterface(SyncedTopicProxy.class);
 		return proxyFactory.getProxy(type.getClassLoader());
+	}
+
+	/**
+	 * Fail if a bean that could not be proxied is injected directly: Spring recorded
+	 * every bean it was injected into, and the injection point of its type is looked up
+	 * in each of those, so a collection or an {@code ObjectProvider} that happens to
+	 * reach it does not count.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		Map<String, BeanTopic> candidates;
+		synchronized (this.inPlace) {
+			candidates = new LinkedHashMap<>(this.inPlace);
+		}
+		candidates.forEach((beanName, topic) -> {
+			List<String> injectionPoints = new ArrayList<>();
+			for (String dependent : this.beanFactory.getDependentBeans(beanName)) {
+				injectionPoints.addAll(injectionPoints(dependent, topic.type()));
+			}
+			if (!injectionPoints.isEmpty()) {
+				throw new SyncedTopicInjectionException(beanName, topic.topic(), topic.type(), injectionPoints);
+			}
+		});
+	}
+
+	private List<String> injectionPoints(String dependent, Class<?> type) {
+		List<String> found = new ArrayList<>();
+		Class<?> dependentType = this.beanFactory.getType(dependent, false);
+		if (dependentType == null) {
+			return found;
+		}
+		Class<?> userType = ClassUtils.getUserClass(dependentType);
+		String of = " of bean '" + dependent + "' (" + userType.getName() + ")";
+		ReflectionUtils.doWithFields(userType, (field) -> {
+			if (receives(field.getType(), type)) {
+				found.add("field '" + field.getName() + "'" + of);
+			}
+		}, (field) -> !Modifier.isStatic(field.getModifiers()));
+		for (Constructor<?> constructor : userType.getDeclaredConstructors()) {
+			addParameters(constructor, type, (name) -> "constructor parameter '" + name + "'" + of, found);
+		}
+		for (Method method : userType.getDeclaredMethods()) {
+			MergedAnnotations annotations = MergedAnnotations.from(method);
+			if (!Modifier.isStatic(method.getModifiers()) && method.getParameterCount() > 0
+					&& (annotations.isPresent(Autowired.class) || annotations.isPresent("jakarta.inject.Inject"))) {
+				addParameters(method, type,
+						(name) -> "parameter '" + name + "' of method " + method.getName() + "()" + of, found);
+			}
+		}
+		if (this.beanFactory.containsBeanDefinition(dependent)
+				&& this.beanFactory.getMergedBeanDefinition(dependent) instanceof RootBeanDefinition definition
+				&& definition.getResolvedFactoryMethod() != null) {
+			Method factoryMethod = definition.getResolvedFactoryMethod();
+			addParameters(factoryMethod, type,
+					(name) -> "parameter '" + name + "' of @Bean method "
+							+ factoryMethod.getDeclaringClass().getSimpleName() + "." + factoryMethod.getName()
+							+ "() (bean '" + dependent + "')",
+					found);
+		}
+		return found;
+	}
+
+	private static void addParameters(Executable executable, Class<?> type, Function<String, String> describe,
+			List<String> found) {
+		for (Parameter parameter : executable.getParameters()) {
+			if (receives(parameter.getType(), type)) {
+				found.add(describe.apply(parameter.getName()));
+			}
+		}
+	}
+
+	/**
+	 * Whether a field or parameter of the declared type can hold the bean itself:
+	 * {@code Object} and the bean's own interfaces are too general to tell.
+	 */
+	private static boolean receives(Class<?> declared, Class<?> type) {
+		return declared == type
+				|| (declared != Object.class && !declared.isInterface() && declared.isAssignableFrom(type));
 	}
 
 	private SyncedTopicRegistry registry() {

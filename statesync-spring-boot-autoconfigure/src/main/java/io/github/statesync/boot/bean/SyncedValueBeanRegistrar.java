@@ -46,7 +46,30 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 
 	private static final ConfigurationPropertyName TOPICS = ConfigurationPropertyName.of("statesync.topics");
 
+	private static final String ACTION = "Set it to the fully qualified name of the topic's data class, for "
+			+ "example com.example.Flags (a nested class as com.example.Outer$Flags or com.example.Outer.Flags), "
+			+ "or remove it to sync the topic as a JSON tree into SyncedValue<JsonNode>";
+
+	private final InvalidTypeReporter invalidType;
+
 	private @Nullable Environment environment;
+
+	/**
+	 * Create a registrar whose failure for a configured type that cannot be loaded is an
+	 * {@link IllegalArgumentException}.
+	 */
+	public SyncedValueBeanRegistrar() {
+		this((property, value, reason) -> new IllegalArgumentException(property + "=" + value + ": " + reason));
+	}
+
+	/**
+	 * Create a registrar.
+	 * @param invalidType makes the exception thrown when a configured
+	 * {@code statesync.topics.<name>.type} cannot be loaded
+	 */
+	public SyncedValueBeanRegistrar(InvalidTypeReporter invalidType) {
+		this.invalidType = invalidType;
+	}
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -97,8 +120,11 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 			}
 		}
 		if (this.environment != null) {
-			configuredTopics(this.environment).forEach((topic, type) -> topics.putIfAbsent(topic,
-					(type != null) ? ClassUtils.resolveClassName(type.trim(), classLoader) : JsonNode.class));
+			configuredTopics(this.environment).forEach((topic, type) -> {
+				if (!topics.containsKey(topic)) {
+					topics.put(topic, (type != null) ? configuredType(topic, type, classLoader) : JsonNode.class);
+				}
+			});
 		}
 		BeanFactory beanFactory = (BeanFactory) registry;
 		topics.forEach((topic, type) -> {
@@ -108,6 +134,42 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, topic));
 			registry.registerBeanDefinition(BEAN_NAME_PREFIX + topic, definition);
 		});
+	}
+
+	private Class<?> configuredType(String topic, String type, @Nullable ClassLoader classLoader) {
+		String property = topic.matches("[a-z0-9-]+") ? "statesync.topics." + topic + ".type"
+				: "statesync.topics[" + topic + "].type";
+		String name = type.trim();
+		if (name.isEmpty()) {
+			throw this.invalidType.create(property, type, "is empty. " + ACTION);
+		}
+		try {
+			return ClassUtils.forName(name, classLoader);
+		}
+		catch (ClassNotFoundException ex) {
+			throw this.invalidType.create(property, type,
+					"no class of that name is on the application's class path. " + ACTION);
+		}
+		catch (LinkageError ex) {
+			throw this.invalidType.create(property, type, "the class cannot be loaded (" + ex + "). " + ACTION);
+		}
+	}
+
+	/**
+	 * Makes the exception that reports a configured type that cannot be loaded.
+	 */
+	@FunctionalInterface
+	public interface InvalidTypeReporter {
+
+		/**
+		 * Create the exception to throw.
+		 * @param property the full name of the property
+		 * @param value its value
+		 * @param reason why it cannot work, and what to do
+		 * @return the exception
+		 */
+		RuntimeException create(String property, String value, String reason);
+
 	}
 
 	/**

@@ -24,7 +24,7 @@ import org.springframework.util.MimeTypeUtils;
  * @author statesync
  * @since 0.1.0
  */
-public final class StompInvalidationRelay implements ApplicationListener<StateSyncAppliedEvent> {
+public final class StompInvalidationRelay implements ApplicationListener<StateSyncAppliedEvent<?>> {
 
 	/** The destination of a topic's invalidations, followed by the topic. */
 	public static final String DESTINATION_PREFIX = "/topic/statesync.";
@@ -48,7 +48,7 @@ public final class StompInvalidationRelay implements ApplicationListener<StateSy
 	}
 
 	@Override
-	public void onApplicationEvent(StateSyncAppliedEvent event) {
+	public void onApplicationEvent(StateSyncAppliedEvent<?> event) {
 		String topic = event.getTopic();
 		if (!this.served.isServed(topic)) {
 			return;

@@ -64,8 +64,8 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 		Object candidate = candidate(snapshot.data(), previous);
 		this.value.swap(snapshot.revision(), candidate);
 		try {
-			this.events.publishEvent(new StateSyncAppliedEvent(this, this.settings.topic(), previousRevision,
-					snapshot.revision(), previous, candidate));
+			this.events.publishEvent(new StateSyncAppliedEvent<>(this, this.settings.topic(), previousRevision,
+					snapshot.revision(), previous, candidate, this.settings.type()));
 		}
 		catch (RuntimeException ex) {
 			// the snapshot is applied; a failing listener must not undo or repeat it

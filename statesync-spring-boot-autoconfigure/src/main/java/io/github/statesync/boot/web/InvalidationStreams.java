@@ -45,7 +45,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * @since 0.1.0
  */
 public final class InvalidationStreams
-		implements ApplicationListener<StateSyncAppliedEvent>, SmartLifecycle, DisposableBean {
+		implements ApplicationListener<StateSyncAppliedEvent<?>>, SmartLifecycle, DisposableBean {
 
 	/**
 	 * The phase: {@code DEFAULT_PHASE - 512}, above the web server's graceful shutdown
@@ -185,7 +185,7 @@ public final class InvalidationStreams
 	 * applying thread, which it never blocks.
 	 */
 	@Override
-	public void onApplicationEvent(StateSyncAppliedEvent event) {
+	public void onApplicationEvent(StateSyncAppliedEvent<?> event) {
 		String topic = event.getTopic();
 		Set<EventStream> streams = this.byTopic.get(topic);
 		if (streams == null || streams.isEmpty() || !this.running.get()) {
