@@ -376,23 +376,7 @@ public final class RedisCluster implements AutoCloseable {
 	 */
 	public void restart(Node node) {
 		RedisProcess process = process(node);
-		if (process.isAlive()) {
-			throw new IllegalStateException(process + " is running");
-		}
-		for (int attempt = 1;; attempt++) {
-			try {
-				process.launch();
-				process.awaitReady(Duration.ofSeconds(20));
-				break;
-			}
-			catch (IllegalStateException ex) {
-				process.kill();
-				if (attempt == 3) {
-					throw ex;
-				}
-				RedisProcess.sleep(500);
-			}
-		}
+		process.relaunch(Duration.ofSeconds(20));
 		awaitStable(START_TIMEOUT);
 	}
 

@@ -108,6 +108,34 @@ final class RedisProcess {
 	}
 
 	/**
+	 * Launch a stopped process again on its own port and wait until it answers, trying up
+	 * to three times half a second apart: the port of a process just killed may not be
+	 * free yet.
+	 * @param timeout how long each attempt waits for {@code PING}
+	 * @throws IllegalStateException if the process is running, or with the last attempt's
+	 * failure
+	 */
+	void relaunch(Duration timeout) {
+		if (isAlive()) {
+			throw new IllegalStateException(this + " is running");
+		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				launch();
+				awaitReady(timeout);
+				return;
+			}
+			catch (IllegalStateException ex) {
+				kill();
+				if (attempt == 3) {
+					throw ex;
+				}
+				sleep(500);
+			}
+		}
+	}
+
+	/**
 	 * Wait until the process answers {@code PING}.
 	 * @param timeout how long to wait
 	 * @throws IllegalStateException if it exits or does not answer in time, with the tail

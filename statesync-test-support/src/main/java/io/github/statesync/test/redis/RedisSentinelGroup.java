@@ -378,23 +378,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
 	 */
 	public void restart(HostAndPort node) {
 		RedisProcess process = dataNode(node);
-		if (process.isAlive()) {
-			throw new IllegalStateException(process + " is running");
-		}
-		for (int attempt = 1;; attempt++) {
-			try {
-				process.launch();
-				process.awaitReady(Duration.ofSeconds(20));
-				break;
-			}
-			catch (IllegalStateException ex) {
-				process.kill();
-				if (attempt == 3) {
-					throw ex;
-				}
-				RedisProcess.sleep(500);
-			}
-		}
+		process.relaunch(Duration.ofSeconds(20));
 		HostAndPort master = master();
 		if (master.port() != node.port()) {
 			process.call("REPLICAOF", master.host(), String.valueOf(master.port()));
