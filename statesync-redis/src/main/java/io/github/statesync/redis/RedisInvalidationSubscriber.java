@@ -21,7 +21,6 @@ import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.engine.SyncThreads;
 import io.github.statesync.core.spi.InvalidationListener;
-import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.Subscription;
 import io.github.statesync.core.spi.SyncCodec;
 import io.lettuce.core.AbstractRedisClient;
@@ -65,7 +64,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * @author statesync
  * @since 0.1.0
  */
-public final class RedisInvalidationSubscriber implements InvalidationSubscriber, AutoCloseable {
+public final class RedisInvalidationSubscriber implements RedisPubSubSubscriber {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisInvalidationSubscriber.class);
 
@@ -160,6 +159,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * and for other clients.
 	 * @return whether the subscription is connected
 	 */
+	@Override
 	public boolean isConnected() {
 		ConnectionWatcher watcher = this.connectionWatcher;
 		// channels Redis refused are never confirmed: they say nothing about the
@@ -177,6 +177,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * channel is not refused
 	 * @since 0.1.0
 	 */
+	@Override
 	public @Nullable String subscriptionFailure(String topic) {
 		return this.refusals.get(this.keys.channel(topic));
 	}
@@ -186,6 +187,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * @return {@code true} if some topic cannot receive invalidations for that reason
 	 * @since 0.1.0
 	 */
+	@Override
 	public boolean hasRefusedSubscriptions() {
 		return !this.refusals.isEmpty();
 	}
@@ -198,6 +200,7 @@ public final class RedisInvalidationSubscriber implements InvalidationSubscriber
 	 * @since 0.1.0
 	 * @see PubSubLiveness
 	 */
+	@Override
 	public long livenessFailures() {
 		PubSubLivenessProbe probe = this.liveness;
 		return (probe != null) ? probe.failures() : 0;

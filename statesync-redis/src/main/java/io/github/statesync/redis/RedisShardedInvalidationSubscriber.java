@@ -23,7 +23,6 @@ import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncScheduler;
 import io.github.statesync.core.engine.SyncThreads;
 import io.github.statesync.core.spi.InvalidationListener;
-import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.Subscription;
 import io.github.statesync.core.spi.SyncCodec;
 import io.lettuce.core.ClientOptions;
@@ -79,7 +78,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * @author statesync
  * @since 0.1.0
  */
-public final class RedisShardedInvalidationSubscriber implements InvalidationSubscriber, AutoCloseable {
+public final class RedisShardedInvalidationSubscriber implements RedisPubSubSubscriber {
 
 	/**
 	 * How often the subscriber refreshes the cluster topology by itself, to catch a
@@ -207,6 +206,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * refuses) is confirmed on an open shard connection. Only memory is read.
 	 * @return whether every topic's subscription is connected
 	 */
+	@Override
 	public boolean isConnected() {
 		if (this.listeners.subscriptions() == 0) {
 			return true;
@@ -230,6 +230,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * @param topic the topic
 	 * @return the refusal, naming the server's answer and the fix, or {@code null}
 	 */
+	@Override
 	public @Nullable String subscriptionFailure(String topic) {
 		return this.refusals.get(this.keys.channel(topic));
 	}
@@ -238,6 +239,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * Return whether Redis refuses to subscribe the channel of any topic subscribed.
 	 * @return {@code true} if some topic cannot receive invalidations for that reason
 	 */
+	@Override
 	public boolean hasRefusedSubscriptions() {
 		return !this.refusals.isEmpty();
 	}
@@ -247,6 +249,7 @@ public final class RedisShardedInvalidationSubscriber implements InvalidationSub
 	 * and was dropped (to reconnect, resubscribe and resync its topics).
 	 * @return the count since the subscriber was created, {@code 0} when the probe is off
 	 */
+	@Override
 	public long livenessFailures() {
 		PubSubLivenessProbe probe = this.liveness;
 		return (probe != null) ? probe.failures() : 0;

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -20,6 +19,7 @@ import io.github.statesync.jackson.JacksonSyncCodec;
 import io.github.statesync.redis.PubSubLiveness;
 import io.github.statesync.redis.RedisInvalidationSubscriber;
 import io.github.statesync.redis.RedisPubSubMode;
+import io.github.statesync.redis.RedisPubSubSubscriber;
 import io.github.statesync.redis.RedisReplicaReader;
 import io.github.statesync.redis.RedisShardedInvalidationSubscriber;
 import io.github.statesync.redis.RedisSnapshotStore;
@@ -42,9 +42,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  */
 public final class RedisStateSyncTransport implements StateSyncTransport, TopicRevisions {
 
-	private final @Nullable RedisInvalidationSubscriber subscriber;
-
-	private final @Nullable RedisShardedInvalidationSubscriber shardedSubscriber;
+	private final RedisPubSubSubscriber subscriber;
 
 	private final @Nullable RedisReplicaReader replicaReader;
 
@@ -130,16 +128,9 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 			throw new IllegalArgumentException(
 					"sharded pub/sub and replica reads need a Lettuce connection factory in Redis Cluster mode");
 		}
-		if (pubSubMode == RedisPubSubMode.SHARDED) {
-			this.subscriber = null;
-			this.shardedSubscriber = RedisShardedInvalidationSubscriber.create(connectionFactory, codec, keys,
-					liveness);
-		}
-		else {
-			this.subscriber = RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer,
-					liveness);
-			this.shardedSubscriber = null;
-		}
+		this.subscriber = (pubSubMode == RedisPubSubMode.SHARDED)
+				? RedisShardedInvalidationSubscriber.create(connectionFactory, codec, keys, liveness)
+				: RedisInvalidationSubscriber.create(connectionFactory, codec, keys, containerCustomizer, liveness);
 		this.replicaReader = replicaReads ? RedisReplicaReader.replicaPreferred(connectionFactory) : null;
 		this.store = new RedisSnapshotStore(reactive, codec, keys, nodeId, Clock.systemUTC(), publishTimeout,
 				(topic) -> {
@@ -178,7 +169,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @since 0.1.0
 	 */
 	public @Nullable RedisShardedInvalidationSubscriber shardedSubscriber() {
-		return this.shardedSubscriber;
+		return (this.subscriber instanceof RedisShardedInvalidationSubscriber sharded) ? sharded : null;
 	}
 
 	private JacksonSyncCodec codec(int maxPayloadBytes) {
@@ -202,7 +193,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 
 	@Override
 	public InvalidationSubscriber subscriber() {
-		return (this.subscriber != null) ? this.subscriber : Objects.requireNonNull(this.shardedSubscriber);
+		return this.subscriber;
 	}
 
 	@Override
@@ -243,13 +234,11 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @return {@code true} if the pub/sub connection is up
 	 */
 	public boolean isPubSubConnected() {
-		return (this.subscriber != null) ? this.subscriber.isConnected()
-				: Objects.requireNonNull(this.shardedSubscriber).isConnected();
+		return this.subscriber.isConnected();
 	}
 
 	private boolean hasRefusedSubscriptions() {
-		return (this.subscriber != null) ? this.subscriber.hasRefusedSubscriptions()
-				: Objects.requireNonNull(this.shardedSubscriber).hasRefusedSubscriptions();
+		return this.subscriber.hasRefusedSubscriptions();
 	}
 
 	/**
@@ -259,8 +248,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @return the refusal naming the server's answer and the fix, or {@code null}
 	 */
 	public @Nullable String subscriptionFailure(String topic) {
-		return (this.subscriber != null) ? this.subscriber.subscriptionFailure(topic)
-				: Objects.requireNonNull(this.shardedSubscriber).subscriptionFailure(topic);
+		return this.subscriber.subscriptionFailure(topic);
 	}
 
 	/**
@@ -270,18 +258,12 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * @return the count since the transport started
 	 */
 	public long pubSubLivenessFailures() {
-		return (this.subscriber != null) ? this.subscriber.livenessFailures()
-				: Objects.requireNonNull(this.shardedSubscriber).livenessFailures();
+		return this.subscriber.livenessFailures();
 	}
 
 	@Override
 	public void close() {
-		if (this.subscriber != null) {
-			this.subscriber.close();
-		}
-		if (this.shardedSubscriber != null) {
-			this.shardedSubscriber.close();
-		}
+		this.subscriber.close();
 		if (this.replicaReader != null) {
 			this.replicaReader.close();
 		}
