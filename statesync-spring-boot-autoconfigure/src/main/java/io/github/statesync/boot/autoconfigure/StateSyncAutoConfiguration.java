@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
@@ -152,7 +153,10 @@ public final class StateSyncAutoConfiguration {
 		Map<PublishValidator, String> names = new IdentityHashMap<>();
 		beanFactory.getBeansOfType(PublishValidator.class).forEach((name, validator) -> names.put(validator, name));
 		Map<String, PublishValidator> ordered = new LinkedHashMap<>();
-		validators.orderedStream().forEach((validator) -> ordered.put(names.get(validator), validator));
+		validators.orderedStream()
+			.forEach((validator) -> ordered.put(
+					Objects.requireNonNullElseGet(names.get(validator), () -> validator.getClass().getName()),
+					validator));
 		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper), ordered,
 				(topic) -> transport.provider(settingsResolver.resolve(topic, registry.beanTopic(topic))),
 				properties.getRedis().getPublishTimeout());
