@@ -3,6 +3,10 @@ package io.github.statesync.boot.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
@@ -20,6 +24,7 @@ import io.github.statesync.boot.topic.SnapshotValidator;
 import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
+import io.github.statesync.boot.validate.PublishValidator;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
@@ -30,6 +35,7 @@ import io.github.statesync.jackson.StateSyncJacksonModule;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -135,11 +141,25 @@ public final class StateSyncAutoConfiguration {
 		return resolver;
 	}
 
+	/**
+	 * The publisher: checks a publish with the readers' rules, then with every
+	 * {@link PublishValidator} bean in {@code @Order}, each known by its bean name.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(StatePublisher.class)
 	EchoingStatePublisher statePublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper));
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PublishValidator> validators,
+			ListableBeanFactory beanFactory, TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
+		Map<PublishValidator, String> names = new IdentityHashMap<>();
+		beanFactory.getBeansOfType(PublishValidator.class).forEach((name, validator) -> names.put(validator, name));
+		Map<String, PublishValidator> ordered = new LinkedHashMap<>();
+		validators.orderedStream()
+			.forEach((validator) -> ordered.put(
+					Objects.requireNonNullElseGet(names.get(validator), () -> validator.getClass().getName()),
+					validator));
+		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper), ordered,
+				(topic) -> transport.provider(settingsResolver.resolve(topic, registry.beanTopic(topic))),
+				properties.getRedis().getPublishTimeout());
 	}
 
 	@Bean

@@ -1,15 +1,30 @@
 package io.github.statesync.boot.sync;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.boot.topic.PublishRejectedException;
 import io.github.statesync.boot.topic.SnapshotRejectedException;
+import io.github.statesync.boot.validate.PublishProposal;
+import io.github.statesync.boot.validate.PublishValidationException;
+import io.github.statesync.boot.validate.PublishValidator;
+import io.github.statesync.boot.validate.PublishVerdict;
+import io.github.statesync.boot.validate.ValidatingStatePublisher;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishResult;
 import io.github.statesync.core.publish.StatePublisher;
+import io.github.statesync.core.spi.SnapshotProvider;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,12 +33,17 @@ import tools.jackson.databind.json.JsonMapper;
  * the write to this node's own topic at once (read your writes), so the node's own
  * invalidation is dropped by the revision gate instead of causing a fetch. Before
  * anything is written, the state is bound and validated with the rules of the topic's
- * readers, so a state they would all refuse never reaches the store.
+ * readers, so a state they would all refuse never reaches the store; then the
+ * application's {@link PublishValidator}s compare it with the topic's current state.
  *
  * @author statesync
  * @since 0.1.0
  */
-public final class EchoingStatePublisher implements StatePublisher {
+public final class EchoingStatePublisher implements ValidatingStatePublisher {
+
+	private static final Logger logger = LoggerFactory.getLogger(EchoingStatePublisher.class);
+
+	private static final Skip NO_SKIP = new Skip("", Set.of());
 
 	private final StatePublisher delegate;
 
@@ -33,31 +53,89 @@ public final class EchoingStatePublisher implements StatePublisher {
 
 	private final PublishesInFlight inFlight = new PublishesInFlight();
 
+	private final PublishValidators validators;
+
 	/**
-	 * Create a publisher.
+	 * Create a publisher without publish validators.
 	 * @param delegate the transport's publisher
 	 * @param registry the topics this node follows
 	 * @param mapper turns published objects into snapshot data
 	 */
 	public EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper) {
+		this(delegate, registry, mapper, PublishValidators.NONE);
+	}
+
+	/**
+	 * Create a publisher that checks publishes with validators.
+	 * @param delegate the transport's publisher
+	 * @param registry the topics this node follows
+	 * @param mapper turns published objects into snapshot data
+	 * @param validators the validators by bean name, in the order they run
+	 * @param stores the provider reading a topic's snapshot from the store the delegate
+	 * writes to, for validators of a topic this node holds no state of
+	 * @param readTimeout the longest such a read may take
+	 */
+	public EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper,
+			Map<String, PublishValidator> validators, Function<String, SnapshotProvider<JsonNode>> stores,
+			Duration readTimeout) {
+		this(delegate, registry, mapper, new PublishValidators(validators, stores, readTimeout));
+	}
+
+	private EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper,
+			PublishValidators validators) {
 		this.delegate = delegate;
 		this.registry = registry;
 		this.mapper = mapper;
+		this.validators = validators;
 	}
 
 	/**
 	 * Publish a new state of a topic, after checking it with the rules of this node's
-	 * readers.
+	 * readers and the topic's publish validators.
 	 * @throws PublishRejectedException if this node follows the topic and would refuse
-	 * the state; nothing is written then
+	 * the state, or a {@link PublishValidationException} if a validator refuses it;
+	 * nothing is written then
 	 */
 	@Override
 	public Revision publish(String topic, Object data) {
-		JsonNode tree = checked(topic, data);
+		return publish(topic, data, NO_SKIP);
+	}
+
+	/**
+	 * Publish a new state of a topic if its revision is still the expected one, after
+	 * checking it with the rules of this node's readers and the topic's publish
+	 * validators, which compare it with the expected revision's state. When the topic is
+	 * found at another revision while reading that state, the result is the conflict and
+	 * nothing is written.
+	 * @throws PublishRejectedException if this node follows the topic and would refuse
+	 * the state, or a {@link PublishValidationException} if a validator refuses it;
+	 * nothing is written then
+	 */
+	@Override
+	public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
+		return publishIfCurrent(topic, expected, data, NO_SKIP);
+	}
+
+	@Override
+	public StatePublisher skipping(String reason, String... validators) {
+		if (reason == null || reason.isBlank()) {
+			throw new IllegalArgumentException("overriding publish validators needs a reason for the log");
+		}
+		if (validators.length == 0) {
+			throw new IllegalArgumentException("name the publish validators to override");
+		}
+		Set<String> names = new LinkedHashSet<>(Arrays.asList(validators));
+		this.validators.requireKnown(names);
+		return new Overriding(new Skip(reason, Set.copyOf(names)));
+	}
+
+	private Revision publish(String topic, Object data, Skip skip) {
+		Checked checked = checked(topic, data, null, skip);
 		long ticket = this.inFlight.begin(topic);
 		try {
 			Revision revision = this.delegate.publish(topic, data);
-			echo(topic, revision, tree);
+			echo(topic, revision, checked.tree());
+			audit(topic, revision, checked, skip);
 			return revision;
 		}
 		finally {
@@ -65,20 +143,18 @@ public final class EchoingStatePublisher implements StatePublisher {
 		}
 	}
 
-	/**
-	 * Publish a new state of a topic if its revision is still the expected one, after
-	 * checking it with the rules of this node's readers.
-	 * @throws PublishRejectedException if this node follows the topic and would refuse
-	 * the state; nothing is written then
-	 */
-	@Override
-	public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
-		JsonNode tree = checked(topic, data);
+	private PublishResult publishIfCurrent(String topic, Revision expected, Object data, Skip skip) {
+		Checked checked = checked(topic, data, expected, skip);
+		Revision conflict = checked.conflict();
+		if (conflict != null) {
+			return new PublishResult(false, conflict);
+		}
 		long ticket = this.inFlight.begin(topic);
 		try {
 			PublishResult result = this.delegate.publishIfCurrent(topic, expected, data);
 			if (result.published()) {
-				echo(topic, result.revision(), tree);
+				echo(topic, result.revision(), checked.tree());
+				audit(topic, result.revision(), checked, skip);
 			}
 			return result;
 		}
@@ -104,24 +180,81 @@ public final class EchoingStatePublisher implements StatePublisher {
 
 	/**
 	 * Bind and validate the data exactly as the topic's applier does, so that nothing
-	 * every reader would refuse is ever stored.
-	 * @return the data as a tree, to echo locally, or {@code null} when this node does
-	 * not follow the topic: its readers check it (their type and rules are unknown here)
-	 * and nothing here applies it, so it is not converted at all
+	 * every reader would refuse is ever stored; then, readers' rules passed, run the
+	 * publish validators that support the topic against its current state.
+	 * @param expected the revision a compare-and-set expects, or {@code null}
+	 * @return the data as a tree, to echo locally, or no tree when this node does not
+	 * follow the topic (its readers check it, nothing here applies it); the verdicts of
+	 * overridden validators; or the revision a compare-and-set found instead of the
+	 * expected one
 	 */
-	private @Nullable JsonNode checked(String topic, Object data) {
+	private Checked checked(String topic, Object data, @Nullable Revision expected, Skip skip) {
 		TopicApplier applier = this.registry.applier(topic);
-		if (applier == null) {
-			return null;
+		JsonNode tree = null;
+		Object proposed = null;
+		if (applier != null) {
+			tree = this.mapper.valueToTree(data);
+			try {
+				proposed = applier.check(tree);
+			}
+			catch (SnapshotRejectedException ex) {
+				throw new PublishRejectedException(topic, ex);
+			}
 		}
-		JsonNode tree = this.mapper.valueToTree(data);
-		try {
-			applier.check(tree);
+		if (!this.validators.check(topic)) {
+			return new Checked(tree, null, Map.of());
 		}
-		catch (SnapshotRejectedException ex) {
-			throw new PublishRejectedException(topic, ex);
+		if (proposed == null) {
+			proposed = this.mapper.valueToTree(data);
 		}
-		return tree;
+		SyncedValue.Snapshot<?> current = current(topic, applier, expected);
+		if (expected != null && !expected.equals(current.revision())) {
+			return new Checked(tree, current.revision(), Map.of());
+		}
+		PublishProposal proposal = new PublishProposal(topic, current.revision(), current.value(), proposed,
+				this.mapper);
+		return new Checked(tree, null, this.validators.validate(proposal, skip.validators()));
+	}
+
+	/**
+	 * The state a publish replaces: the one this node holds when it follows the topic and
+	 * holds a revision (the expected one, for a compare-and-set), else the store's, bound
+	 * to the topic's type when this node follows it and readers accept it.
+	 */
+	private SyncedValue.Snapshot<?> current(String topic, @Nullable TopicApplier applier, @Nullable Revision expected) {
+		if (applier != null) {
+			SyncedValue.Snapshot<?> local = this.registry.topicValue(topic).snapshot();
+			if (!local.revision().equals(Revision.ZERO) && (expected == null || expected.equals(local.revision()))) {
+				return local;
+			}
+		}
+		SnapshotEnvelope<JsonNode> stored = this.validators.read(topic);
+		if (stored == null) {
+			return new SyncedValue.Snapshot<>(Revision.ZERO, null);
+		}
+		Object value = stored.data();
+		if (applier != null) {
+			try {
+				value = applier.check(stored.data());
+			}
+			catch (SnapshotRejectedException ex) {
+				// the stored state is one readers refuse: validators see it as JSON
+			}
+		}
+		return new SyncedValue.Snapshot<>(stored.revision(), value);
+	}
+
+	private void audit(String topic, Revision revision, Checked checked, Skip skip) {
+		if (skip.validators().isEmpty()) {
+			return;
+		}
+		String verdicts = checked.overridden()
+			.entrySet()
+			.stream()
+			.map((entry) -> entry.getKey() + " (" + entry.getValue() + ")")
+			.collect(Collectors.joining(", "));
+		logger.warn("Publish to topic '{}' at revision {} overrode publish validators [{}]; reason: {}", topic,
+				revision, verdicts.isEmpty() ? "none supports the topic" : verdicts, skip.reason());
 	}
 
 	private void echo(String topic, Revision revision, @Nullable JsonNode tree) {
@@ -129,6 +262,49 @@ public final class EchoingStatePublisher implements StatePublisher {
 		if (tree != null && handle != null) {
 			handle.applyLocal(new SnapshotEnvelope<>(revision, tree));
 		}
+	}
+
+	/**
+	 * The outcome of the checks before a write.
+	 */
+	private record Checked(@Nullable JsonNode tree, @Nullable Revision conflict,
+			Map<String, PublishVerdict> overridden) {
+
+	}
+
+	/**
+	 * Validators a deliberate change overrides, and why.
+	 */
+	private record Skip(String reason, Set<String> validators) {
+
+	}
+
+	/**
+	 * The publisher {@link #skipping(String, String...)} returns.
+	 */
+	private final class Overriding implements StatePublisher {
+
+		private final Skip skip;
+
+		Overriding(Skip skip) {
+			this.skip = skip;
+		}
+
+		@Override
+		public Revision publish(String topic, Object data) {
+			return EchoingStatePublisher.this.publish(topic, data, this.skip);
+		}
+
+		@Override
+		public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
+			return EchoingStatePublisher.this.publishIfCurrent(topic, expected, data, this.skip);
+		}
+
+		@Override
+		public String toString() {
+			return "StatePublisher[skipping " + this.skip.validators() + "]";
+		}
+
 	}
 
 }

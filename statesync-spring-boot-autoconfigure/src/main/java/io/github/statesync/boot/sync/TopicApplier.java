@@ -79,10 +79,11 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 	 * (merged into the current state as the apply mode, picked and omitted keys say) and
 	 * validated. The writer calls this before anything reaches the transport.
 	 * @param data the snapshot data
+	 * @return the state readers would swap in, never applied here
 	 * @throws SnapshotRejectedException if readers would refuse the data
 	 */
-	void check(JsonNode data) {
-		candidate(data, this.value.get());
+	Object check(JsonNode data) {
+		return candidate(data, this.value.get());
 	}
 
 	private Object candidate(JsonNode data, @Nullable Object current) {
