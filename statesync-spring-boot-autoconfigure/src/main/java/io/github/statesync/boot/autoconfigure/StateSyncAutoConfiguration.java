@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import io.github.statesync.boot.SnapshotMigration;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
 import io.github.statesync.boot.bean.SyncedTopicJacksonModule;
@@ -138,8 +139,9 @@ public final class StateSyncAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(StatePublisher.class)
 	EchoingStatePublisher statePublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper));
+			ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
+		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper),
+				(topic) -> declaredSchemaVersion(properties, topic));
 	}
 
 	@Bean
@@ -148,10 +150,11 @@ public final class StateSyncAutoConfiguration {
 			StateSyncTransport transport, ObjectProvider<RestSnapshotProviders> restProviders, SyncScheduler scheduler,
 			ObjectProvider<SyncListener> listeners, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<SnapshotValidator> validator, ApplicationEventPublisher events,
-			StateSyncProperties properties, ObjectProvider<SnapshotArchive<JsonNode>> archive) {
+			StateSyncProperties properties, ObjectProvider<SnapshotArchive<JsonNode>> archive,
+			ObjectProvider<SnapshotMigration> migrations) {
 		return new StateSyncLifecycle(registry, settingsResolver, transport, restProviders.getIfAvailable(), scheduler,
 				listeners.orderedStream().toList(), mapper(jsonMapper), validator.getIfUnique(), events,
-				properties.getStartupTimeout(), archive::getIfUnique);
+				properties.getStartupTimeout(), archive::getIfUnique, migrations.orderedStream().toList());
 	}
 
 	/**
@@ -191,6 +194,16 @@ public final class StateSyncAutoConfiguration {
 			throw new InvalidStateSyncConfigurationException("statesync.last-known-good-directory", directory,
 					"cannot be created or written: " + ex);
 		}
+	}
+
+	/**
+	 * The schema version a topic's property declares, for topics this node writes but
+	 * does not follow (followed topics publish their resolved version).
+	 */
+	private static int declaredSchemaVersion(StateSyncProperties properties, String topic) {
+		StateSyncProperties.Topic settings = properties.getTopics().get(topic);
+		Integer version = (settings != null) ? settings.getSchemaVersion() : null;
+		return (version != null && version >= 1) ? version : 1;
 	}
 
 	private static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
