@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * are parsed into a tree by a mapper of its own that enforces the size and nesting
  * limits, then the snapshot data is bound to the requested type by the application's
  * mapper. Plain JSON into the declared type only: this codec never enables polymorphic
- * default typing. Unknown fields are ignored; a revision must be a JSON string.
+ * default typing. Unknown fields are ignored; a revision must be a JSON string, and a
+ * snapshot's optional {@code schemaVersion} a whole number from 1 up.
  *
  * @author statesync
  * @since 0.1.0
@@ -145,7 +146,23 @@ public final class JacksonSyncCodec implements SyncCodec {
 			throw new ProtocolException("snapshot at revision " + revision + " has no data");
 		}
 		return new SnapshotEnvelope<>(revision, bind(data, dataType, "snapshot at revision " + revision + ": data"),
-				payload.length);
+				payload.length, schemaVersion(tree, revision));
+	}
+
+	/**
+	 * Read the optional {@code schemaVersion} member: absent or {@code null} is version
+	 * 1; anything but a whole number from 1 up is a protocol error, never taken for 1.
+	 */
+	private static int schemaVersion(JsonNode tree, Revision revision) {
+		JsonNode node = tree.get("schemaVersion");
+		if (node == null || node.isNull()) {
+			return SnapshotEnvelope.UNVERSIONED;
+		}
+		if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < SnapshotEnvelope.UNVERSIONED) {
+			throw new ProtocolException("snapshot at revision " + revision
+					+ ": schemaVersion must be a whole number from 1 up, was " + node);
+		}
+		return node.intValue();
 	}
 
 	/**

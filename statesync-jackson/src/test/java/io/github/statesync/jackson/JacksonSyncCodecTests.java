@@ -139,6 +139,44 @@ class JacksonSyncCodecTests {
 	}
 
 	@Test
+	void snapshotWithoutSchemaVersionIsVersionOne() {
+		SnapshotEnvelope<JsonNode> envelope = this.codec.decodeSnapshot(
+				"{\"revision\":\"5\",\"data\":{\"price\":1}}".getBytes(StandardCharsets.UTF_8), JsonNode.class);
+		assertThat(envelope.schemaVersion()).isEqualTo(SnapshotEnvelope.UNVERSIONED).isEqualTo(1);
+		assertThat(this.codec
+			.<JsonNode>decodeSnapshot(
+					"{\"revision\":\"5\",\"schemaVersion\":null,\"data\":{}}".getBytes(StandardCharsets.UTF_8),
+					JsonNode.class)
+			.schemaVersion()).isEqualTo(1);
+	}
+
+	@Test
+	void snapshotSchemaVersionRoundTripsAsAnEnvelopeMemberBeforeTheData() {
+		String wire = "{\"revision\":\"6\"," + SnapshotEnvelope.schemaVersionMember(2) + "\"data\":{\"priceCents\":1}}";
+		assertThat(wire).isEqualTo("{\"revision\":\"6\",\"schemaVersion\":2,\"data\":{\"priceCents\":1}}");
+		SnapshotEnvelope<JsonNode> envelope = this.codec.decodeSnapshot(wire.getBytes(StandardCharsets.UTF_8),
+				JsonNode.class);
+		assertThat(envelope.revision()).isEqualTo(Revision.of(6));
+		assertThat(envelope.schemaVersion()).isEqualTo(2);
+		assertThat(envelope.data().get("priceCents").asInt()).isEqualTo(1);
+		assertThat(envelope.withEncodedSize(1).schemaVersion()).isEqualTo(2);
+		assertThat(envelope).isNotEqualTo(envelope.withSchemaVersion(1));
+		assertThat(SnapshotEnvelope.schemaVersionMember(1)).isEmpty();
+	}
+
+	@Test
+	void schemaVersionThatIsNotAWholeNumberFromOneIsAProtocolError() {
+		for (String version : List.of("0", "-1", "1.5", "\"2\"", "true", "4294967296", "{}")) {
+			assertThatExceptionOfType(ProtocolException.class)
+				.isThrownBy(() -> this.codec
+					.decodeSnapshot(("{\"revision\":\"7\",\"schemaVersion\":" + version + ",\"data\":{}}")
+						.getBytes(StandardCharsets.UTF_8), JsonNode.class))
+				.as(version)
+				.withMessageStartingWith("snapshot at revision 7: schemaVersion must be a whole number from 1 up");
+		}
+	}
+
+	@Test
 	void snapshotWithoutDataMemberIsAProtocolError() {
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> this.codec.decodeSnapshot("{\"revision\":\"4\"}".getBytes(StandardCharsets.UTF_8),

@@ -244,12 +244,31 @@ public final class RedisSnapshotStore implements StatePublisher {
 
 	@Override
 	public Revision publish(String topic, Object data) {
-		return Revision.parse(await(topic, publishAsync(topic, data, null)));
+		return publish(topic, data, SnapshotEnvelope.UNVERSIONED);
 	}
 
 	@Override
 	public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
-		String result = await(topic, publishAsync(topic, data, expected));
+		return publishIfCurrent(topic, expected, data, SnapshotEnvelope.UNVERSIONED);
+	}
+
+	/**
+	 * Publish new state unconditionally; a schema version above 1 is stored as the
+	 * envelope's {@code schemaVersion} member, and such a publish never carries its data
+	 * inside the invalidation (readers fetch the envelope, which says the version).
+	 */
+	@Override
+	public Revision publish(String topic, Object data, int schemaVersion) {
+		return Revision.parse(await(topic, publishAsync(topic, data, null, schemaVersion)));
+	}
+
+	/**
+	 * Publish new state if the topic is still at the expected revision; a schema version
+	 * above 1 is stored as the envelope's {@code schemaVersion} member.
+	 */
+	@Override
+	public PublishResult publishIfCurrent(String topic, Revision expected, Object data, int schemaVersion) {
+		String result = await(topic, publishAsync(topic, data, expected, schemaVersion));
 		if (result.startsWith(CONFLICT_PREFIX)) {
 			return new PublishResult(false, Revision.parse(result.substring(CONFLICT_PREFIX.length())));
 		}
@@ -266,7 +285,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * state is over the topic's payload limit
 	 */
 	public CompletableFuture<Revision> publishAsync(String topic, Object data) {
-		return publishAsync(topic, data, null).handle((revision, failure) -> {
+		return publishAsync(topic, data, null, SnapshotEnvelope.UNVERSIONED).handle((revision, failure) -> {
 			if (failure != null) {
 				throw new CompletionException(
 						publishFailure(topic, (failure instanceof CompletionException && failure.getCause() != null)
@@ -276,13 +295,15 @@ public final class RedisSnapshotStore implements StatePublisher {
 		});
 	}
 
-	private CompletableFuture<String> publishAsync(String topic, Object data, @Nullable Revision expected) {
+	private CompletableFuture<String> publishAsync(String topic, Object data, @Nullable Revision expected,
+			int schemaVersion) {
 		byte[] json = this.codec.encodeData(data);
+		byte[] envelopeMembers = bytes(SnapshotEnvelope.schemaVersionMember(schemaVersion));
 		int limit = this.payloadLimits.applyAsInt(topic);
-		if (json.length + ENVELOPE_OVERHEAD > limit) {
+		int overhead = ENVELOPE_OVERHEAD + envelopeMembers.length;
+		if (json.length + overhead > limit) {
 			throw new PublishException(PublishException.Reason.TOO_LARGE,
-					"State of topic '" + topic + "' is " + json.length + " bytes as JSON, "
-							+ (json.length + ENVELOPE_OVERHEAD)
+					"State of topic '" + topic + "' is " + json.length + " bytes as JSON, " + (json.length + overhead)
 							+ " bytes with its envelope: over the topic's payload limit of " + limit
 							+ " bytes, which its readers enforce too (with Spring Boot: 'statesync.topics." + topic
 							+ ".max-payload-size' or 'statesync.defaults.max-payload-size')",
@@ -301,13 +322,16 @@ public final class RedisSnapshotStore implements StatePublisher {
 		// the event must also fit the limit of the codec that subscribers decode every
 		// topic's events with, which may be smaller than this topic's
 		int eventLimit = Math.min(limit, this.codec.maxPayloadBytes());
-		if (json.length <= this.inlineLimits.applyAsInt(topic) && eventHead.length + MAX_REVISION_DIGITS
-				+ eventTail.length + INLINE_OVERHEAD + json.length <= eventLimit && eventTail.length > 0
-				&& eventTail[eventTail.length - 1] == '}') {
+		// inline data carries no schema version: only unversioned data travels inline
+		if (envelopeMembers.length == 0
+				&& json.length <= this.inlineLimits.applyAsInt(topic) && eventHead.length + MAX_REVISION_DIGITS
+						+ eventTail.length + INLINE_OVERHEAD + json.length <= eventLimit
+				&& eventTail.length > 0 && eventTail[eventTail.length - 1] == '}') {
 			eventTail = inline(eventTail, json);
 		}
 		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, eventHead, eventTail,
-				bytes((expected != null) ? expected.toString() : ""), bytes(this.pubSubMode.publishCommand()));
+				bytes((expected != null) ? expected.toString() : ""), bytes(this.pubSubMode.publishCommand()),
+				envelopeMembers);
 		return this.redis
 			.execute(PUBLISH_SCRIPT, List.of(this.keys.revisionKey(topic), this.keys.snapshotKey(topic)), args,
 					RedisElementWriter.from(RedisSerializer.byteArray()),

@@ -3,7 +3,9 @@
 -- ARGV[1] channel, ARGV[2] data as JSON, ARGV[3] event JSON up to the revision value,
 -- ARGV[4] event JSON after it, ARGV[5] expected current revision, or '' for unconditional,
 -- ARGV[6] the command that announces: 'SPUBLISH' (sharded pub/sub, Redis 7+: the channel shares the
--- keys' hash tag, so the announcement stays on this shard) or 'PUBLISH' (the default)
+-- keys' hash tag, so the announcement stays on this shard) or 'PUBLISH' (the default),
+-- ARGV[7] extra envelope members, inserted verbatim between the revision and the data, each with its
+-- trailing comma (for example '"schemaVersion":2,'), or '' for none
 -- Returns the new revision, or '!' followed by the current revision when the expectation failed.
 -- Redis does not roll a script back: check every write against the caller's ACL first (Redis 7+),
 -- so that a user who may store but not announce, or announce but not store, changes nothing.
@@ -37,6 +39,6 @@ else
   redis.call('SET', KEYS[1], clock)
 end
 local revision = redis.call('GET', KEYS[1])
-redis.call('SET', KEYS[2], '{"revision":"' .. revision .. '","data":' .. ARGV[2] .. '}')
+redis.call('SET', KEYS[2], '{"revision":"' .. revision .. '",' .. (ARGV[7] or '') .. '"data":' .. ARGV[2] .. '}')
 redis.call(announce, ARGV[1], ARGV[3] .. revision .. ARGV[4])
 return revision

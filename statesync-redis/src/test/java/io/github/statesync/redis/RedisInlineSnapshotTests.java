@@ -67,6 +67,8 @@ class RedisInlineSnapshotTests {
 
 	private final AtomicInteger fetches = new AtomicInteger();
 
+	private final AtomicInteger appliedVersion = new AtomicInteger();
+
 	private SyncHandle<Settings> reader(AtomicReference<Settings> applied) {
 		LettuceConnectionFactory factory = connectionFactory();
 		JacksonSyncCodec codec = new JacksonSyncCodec();
@@ -90,9 +92,10 @@ class RedisInlineSnapshotTests {
 			}
 
 		};
-		SyncHandle<Settings> handle = SyncHandle
-			.builder(TOPIC, subscriber, counting, (snapshot) -> applied.set(snapshot.data()))
-			.build();
+		SyncHandle<Settings> handle = SyncHandle.builder(TOPIC, subscriber, counting, (snapshot) -> {
+			applied.set(snapshot.data());
+			this.appliedVersion.set(snapshot.schemaVersion());
+		}).build();
 		this.closeables.add(handle::stop);
 		handle.start().join();
 		return handle;
@@ -115,6 +118,29 @@ class RedisInlineSnapshotTests {
 			.untilAsserted(() -> assertThat(handle.localRevision()).isEqualTo(expected));
 		assertThat(applied.get()).isEqualTo(new Settings("theme-50", 50, Map.of("beta", true)));
 		assertThat(this.fetches).as("fetches").hasValue(0);
+	}
+
+	@Test
+	void versionedSnapshotsAreFetchedWithTheirVersionAndOnlyUnversionedOnesTravelInline() {
+		RedisSnapshotStore writer = writer(4096);
+		AtomicReference<Settings> applied = new AtomicReference<>();
+		SyncHandle<Settings> handle = reader(applied);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fetches.get() >= 2);
+		this.fetches.set(0);
+		Revision versioned = writer.publish(TOPIC, new Settings("v2", 2, Map.of()), 2);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(handle.localRevision()).isEqualTo(versioned));
+		assertThat(this.appliedVersion).hasValue(2);
+		assertThat(this.fetches).as("a versioned publish is fetched").hasValue(1);
+		Revision unversioned = writer.publish(TOPIC, new Settings("v1", 1, Map.of()));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(handle.localRevision()).isEqualTo(unversioned));
+		assertThat(this.appliedVersion).hasValue(1);
+		assertThat(this.fetches).as("an unversioned publish travels inline").hasValue(1);
+		SnapshotEnvelope<Settings> stored = writer.<Settings>provider(Settings.class)
+			.fetch(TOPIC, Revision.ZERO)
+			.join();
+		assertThat(stored.schemaVersion()).isEqualTo(1);
 	}
 
 	@Test

@@ -73,4 +73,16 @@ public @interface SyncedTopic {
 	 */
 	boolean required() default false;
 
+	/**
+	 * The version of the topic's schema that the bean's type has. Raise it, with a
+	 * {@link SnapshotMigration} bean for each step, when a change of the type would make
+	 * older snapshots bind wrongly; a change that older snapshots still bind to (a new
+	 * property with a default) needs no new version. Snapshots of older versions are
+	 * migrated before they bind, newer ones are refused, and every publish of this node
+	 * is stamped with it. {@code statesync.topics.<topic>.schema-version} overrides it.
+	 * @return the schema version, 1 or more
+	 * @since 0.1.0
+	 */
+	int schemaVersion() default 1;
+
 }

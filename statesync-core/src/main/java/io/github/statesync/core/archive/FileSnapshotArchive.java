@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * time owns a directory (a lock on {@code .lock} in it): a second archive on the same
  * directory fails to open rather than overwriting the first one's files.
  * <p>
+ * The envelope keeps the data's {@code "schemaVersion"} member when it is above 1, so a
+ * reader of a newer schema migrates the file as it migrates any older snapshot.
+ * <p>
  * Writes happen behind the caller, on one thread of the archive's own whatever the number
  * of topics; when snapshots of a topic arrive faster than the disk takes them, only the
  * newest waiting one is written. {@link #close()} writes what is still waiting.
@@ -288,7 +291,9 @@ public final class FileSnapshotArchive<T> implements SnapshotArchive<T>, AutoClo
 	private byte[] envelope(SnapshotEnvelope<T> snapshot) {
 		byte[] data = this.codec.encodeData(snapshot.data());
 		ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 48);
-		out.writeBytes(("{\"revision\":\"" + snapshot.revision() + "\",\"data\":").getBytes(StandardCharsets.UTF_8));
+		out.writeBytes(("{\"revision\":\"" + snapshot.revision() + "\","
+				+ SnapshotEnvelope.schemaVersionMember(snapshot.schemaVersion()) + "\"data\":")
+			.getBytes(StandardCharsets.UTF_8));
 		out.writeBytes(data);
 		out.write('}');
 		return out.toByteArray();

@@ -67,6 +67,18 @@ class FileSnapshotArchiveTests {
 	}
 
 	@Test
+	void fileKeepsTheSchemaVersionOfItsDataAsAnEnvelopeMember() throws Exception {
+		FileSnapshotArchive<String> archive = archive();
+		archive.save("pricing", snapshot(8, "cents").withSchemaVersion(2)).get();
+		assertThat(Files.readString(archive.file("pricing")))
+			.endsWith("\n{\"revision\":\"8\",\"schemaVersion\":2,\"data\":\"cents\"}");
+		archive.close();
+		SnapshotEnvelope<String> loaded = archive().load("pricing");
+		assertThat(loaded.schemaVersion()).isEqualTo(2);
+		assertThat(loaded).isEqualTo(snapshot(8, "cents").withSchemaVersion(2));
+	}
+
+	@Test
 	void laterSaveReplacesEarlierOne() throws Exception {
 		FileSnapshotArchive<String> archive = archive();
 		archive.save("settings", snapshot(1, "one")).get();

@@ -16,7 +16,8 @@ import io.github.statesync.core.spi.SyncCodec;
  */
 final class StringDataCodec implements SyncCodec {
 
-	private static final Pattern ENVELOPE = Pattern.compile("\\{\"revision\":\"([^\"]*)\",\"data\":\"([^\"\\\\]*)\"}");
+	private static final Pattern ENVELOPE = Pattern
+		.compile("\\{\"revision\":\"([^\"]*)\",(?:\"schemaVersion\":([0-9]+),)?\"data\":\"([^\"\\\\]*)\"}");
 
 	@Override
 	public InvalidationEvent decodeEvent(byte[] payload) {
@@ -35,7 +36,8 @@ final class StringDataCodec implements SyncCodec {
 		if (!matcher.matches()) {
 			throw new ProtocolException("not a string snapshot envelope");
 		}
-		return (SnapshotEnvelope<T>) SnapshotEnvelope.parse(matcher.group(1), matcher.group(2));
+		SnapshotEnvelope<T> envelope = (SnapshotEnvelope<T>) SnapshotEnvelope.parse(matcher.group(1), matcher.group(3));
+		return (matcher.group(2) != null) ? envelope.withSchemaVersion(Integer.parseInt(matcher.group(2))) : envelope;
 	}
 
 	@Override

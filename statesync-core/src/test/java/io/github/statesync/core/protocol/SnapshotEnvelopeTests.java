@@ -44,4 +44,34 @@ class SnapshotEnvelopeTests {
 		assertThat(new SnapshotEnvelope<>(Revision.of(3), "v").encodedSize()).isEqualTo(-1);
 	}
 
+	@Test
+	void envelopeWithoutSchemaVersionIsVersionOne() {
+		assertThat(new SnapshotEnvelope<>(Revision.of(3), "v").schemaVersion()).isEqualTo(1);
+		assertThat(new SnapshotEnvelope<>(Revision.of(3), "v", 12).schemaVersion()).isEqualTo(1);
+		assertThat(SnapshotEnvelope.parse("3", "v").schemaVersion()).isEqualTo(SnapshotEnvelope.UNVERSIONED);
+	}
+
+	@Test
+	void schemaVersionIsPartOfEqualityAndSurvivesCopies() {
+		SnapshotEnvelope<String> versioned = new SnapshotEnvelope<>(Revision.of(3), "v", -1, 2);
+		assertThat(versioned).isNotEqualTo(new SnapshotEnvelope<>(Revision.of(3), "v"))
+			.isEqualTo(new SnapshotEnvelope<>(Revision.of(3), "v").withSchemaVersion(2))
+			.hasSameHashCodeAs(new SnapshotEnvelope<>(Revision.of(3), "v").withSchemaVersion(2));
+		assertThat(versioned.withEncodedSize(40).schemaVersion()).isEqualTo(2);
+		assertThat(versioned.toString()).contains("schemaVersion=2");
+	}
+
+	@Test
+	void rejectsSchemaVersionBelowOne() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> new SnapshotEnvelope<>(Revision.of(3), "v", -1, 0))
+			.withMessage("snapshot at revision 3: schemaVersion must be 1 or more, was 0");
+	}
+
+	@Test
+	void schemaVersionMemberIsWrittenOnlyAboveOne() {
+		assertThat(SnapshotEnvelope.schemaVersionMember(1)).isEmpty();
+		assertThat(SnapshotEnvelope.schemaVersionMember(12)).isEqualTo("\"schemaVersion\":12,");
+	}
+
 }

@@ -109,6 +109,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 			throw new InvalidStateSyncConfigurationException(inlineMax.property(), inlineMax.value(),
 					"must be between 0B (never inline) and the topic's max-payload-size (" + maxPayload.value() + ")");
 		}
+		int schemaVersion = schemaVersion(lookup, bean);
 		SyncOptions options = new SyncOptions(retry(lookup), throttling(lookup),
 				positiveOrNull(lookup.get("poll-interval", Topic::getPollInterval, null)),
 				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
@@ -121,7 +122,35 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		return new TopicSettings(topic, resolvedType, options, required, mode,
 				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
 				(int) maxPayload.value().toBytes(), (int) inlineMax.value().toBytes(), lastKnownGood,
-				(restUrl != null) ? authentication : null);
+				(restUrl != null) ? authentication : null, schemaVersion);
+	}
+
+	/**
+	 * The topic's own property, else the annotation's: a version describes one topic's
+	 * type, so the defaults group never sets it.
+	 */
+	private static int schemaVersion(Lookup lookup, @Nullable BeanTopic bean) {
+		if (lookup.defaults().getSchemaVersion() != null) {
+			throw new InvalidStateSyncConfigurationException("statesync.defaults.schema-version",
+					lookup.defaults().getSchemaVersion(),
+					"a schema version belongs to one topic's type: set statesync.topics.<topic>.schema-version "
+							+ "or @SyncedTopic(schemaVersion) instead");
+		}
+		Integer own = (lookup.own() != null) ? lookup.own().getSchemaVersion() : null;
+		if (own != null) {
+			if (own < 1) {
+				throw new InvalidStateSyncConfigurationException(lookup.name("schema-version"), own,
+						"must be 1 or more (1 is the version of data that names none)");
+			}
+			return own;
+		}
+		int declared = (bean != null) ? bean.schemaVersion() : 1;
+		if (declared < 1) {
+			throw new InvalidStateSyncConfigurationException(
+					"@SyncedTopic(schemaVersion) of bean '" + bean.beanName() + "'", declared,
+					"must be 1 or more (1 is the version of data that names none)");
+		}
+		return declared;
 	}
 
 	/**

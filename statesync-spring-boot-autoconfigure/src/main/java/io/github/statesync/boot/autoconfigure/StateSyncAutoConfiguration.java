@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.statesync.boot.SnapshotMigration;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
 import io.github.statesync.boot.bean.SyncedTopicJacksonModule;
@@ -159,7 +160,7 @@ public final class StateSyncAutoConfiguration {
 					validator));
 		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper), ordered,
 				(topic) -> transport.provider(settingsResolver.resolve(topic, registry.beanTopic(topic))),
-				properties.getRedis().getPublishTimeout());
+				properties.getRedis().getPublishTimeout(), (topic) -> declaredSchemaVersion(properties, topic));
 	}
 
 	@Bean
@@ -168,10 +169,11 @@ public final class StateSyncAutoConfiguration {
 			StateSyncTransport transport, ObjectProvider<RestSnapshotProviders> restProviders, SyncScheduler scheduler,
 			ObjectProvider<SyncListener> listeners, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<SnapshotValidator> validator, ApplicationEventPublisher events,
-			StateSyncProperties properties, ObjectProvider<SnapshotArchive<JsonNode>> archive) {
+			StateSyncProperties properties, ObjectProvider<SnapshotArchive<JsonNode>> archive,
+			ObjectProvider<SnapshotMigration> migrations) {
 		return new StateSyncLifecycle(registry, settingsResolver, transport, restProviders.getIfAvailable(), scheduler,
 				listeners.orderedStream().toList(), mapper(jsonMapper), validator.getIfUnique(), events,
-				properties.getStartupTimeout(), archive::getIfUnique);
+				properties.getStartupTimeout(), archive::getIfUnique, migrations.orderedStream().toList());
 	}
 
 	/**
@@ -211,6 +213,16 @@ public final class StateSyncAutoConfiguration {
 			throw new InvalidStateSyncConfigurationException("statesync.last-known-good-directory", directory,
 					"cannot be created or written: " + ex);
 		}
+	}
+
+	/**
+	 * The schema version a topic's property declares, for topics this node writes but
+	 * does not follow (followed topics publish their resolved version).
+	 */
+	private static int declaredSchemaVersion(StateSyncProperties properties, String topic) {
+		StateSyncProperties.Topic settings = properties.getTopics().get(topic);
+		Integer version = (settings != null) ? settings.getSchemaVersion() : null;
+		return (version != null && version >= 1) ? version : 1;
 	}
 
 	private static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {

@@ -4,6 +4,7 @@ import java.lang.reflect.Modifier;
 import java.util.regex.Pattern;
 
 import io.github.statesync.boot.bean.SyncedTopicInjectionException;
+import io.github.statesync.boot.topic.MissingSnapshotMigrationException;
 import io.github.statesync.boot.topic.StateSyncStartupException;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,15 @@ final class StateSyncFailureAnalyzer implements FailureAnalyzer {
 								+ "    Property: " + invalid.getProperty() + System.lineSeparator() + "    Value: "
 								+ invalid.getValue() + System.lineSeparator() + "    Reason: " + invalid.getReason(),
 						"Update your application's configuration: fix '" + invalid.getProperty() + "'.", invalid);
+			}
+			if (cause instanceof MissingSnapshotMigrationException missing) {
+				return new FailureAnalysis(missing.getMessage(),
+						"Define a SnapshotMigration bean for topic '" + missing.getTopic() + "' from schema version "
+								+ missing.getFromVersion() + " to " + (missing.getFromVersion() + 1)
+								+ ", or declare a lower schema version for it (@SyncedTopic(schemaVersion) or "
+								+ "'statesync.topics." + missing.getTopic() + ".schema-version'; see "
+								+ "docs/schema-versions.md).",
+						missing);
 			}
 			if (cause instanceof SyncedTopicInjectionException injection) {
 				return injectionAnalysis(injection);

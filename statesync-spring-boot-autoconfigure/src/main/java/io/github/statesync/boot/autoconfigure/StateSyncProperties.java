@@ -844,6 +844,15 @@ public class StateSyncProperties {
 		private @Nullable DataSize inlineMaxSize;
 
 		/**
+		 * Version of the topic's schema this node reads and writes (its type's). Older
+		 * snapshots are migrated up to it by SnapshotMigration beans, newer ones are
+		 * refused and this node keeps its state, and every publish of the topic from this
+		 * node is stamped with it. Overrides @SyncedTopic(schemaVersion). Per topic only,
+		 * never under statesync.defaults. Default: the annotation's, else 1.
+		 */
+		private @Nullable Integer schemaVersion;
+
+		/**
 		 * Retry of failed or lagging fetches.
 		 */
 		private final Retry retry = new Retry();
@@ -900,6 +909,14 @@ public class StateSyncProperties {
 
 		public void setLastKnownGood(@Nullable Boolean lastKnownGood) {
 			this.lastKnownGood = lastKnownGood;
+		}
+
+		public @Nullable Integer getSchemaVersion() {
+			return this.schemaVersion;
+		}
+
+		public void setSchemaVersion(@Nullable Integer schemaVersion) {
+			this.schemaVersion = schemaVersion;
 		}
 
 		public @Nullable DataSize getInlineMaxSize() {

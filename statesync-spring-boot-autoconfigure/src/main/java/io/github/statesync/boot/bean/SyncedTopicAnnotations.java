@@ -22,7 +22,8 @@ final class SyncedTopicAnnotations {
 	static BeanTopic beanTopic(MergedAnnotation<SyncedTopic> annotation, String beanName, Class<?> type) {
 		return new BeanTopic(topicName(annotation, beanName), beanName, type,
 				annotation.getEnum("mode", ApplyMode.class), Set.of(annotation.getStringArray("pickKeys")),
-				Set.of(annotation.getStringArray("omitKeys")), annotation.getBoolean("required"));
+				Set.of(annotation.getStringArray("omitKeys")), annotation.getBoolean("required"),
+				annotation.getInt("schemaVersion"));
 	}
 
 	static String topicName(MergedAnnotation<SyncedTopic> annotation, String beanName) {

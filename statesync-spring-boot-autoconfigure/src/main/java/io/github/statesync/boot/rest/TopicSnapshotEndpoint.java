@@ -9,9 +9,11 @@ import java.util.Set;
 import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.boot.sync.EchoingStatePublisher;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.web.ServedTopics;
 import io.github.statesync.boot.web.TopicReadAuthorizer;
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.protocol.SnapshotEnvelope;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +27,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Serves this node's current snapshot of a topic at {@code GET /statesync/topics/{topic}}
- * as {@code {"revision":"N","data":...}}, with {@code ETag: "N"} and
+ * as {@code {"revision":"N","data":...}} (with {@code "schemaVersion"} before the data
+ * when the topic declares a version above 1), with {@code ETag: "N"} and
  * {@code 304 Not Modified} when {@code If-None-Match} names the current revision. Only
  * the served topics are (see {@link ServedTopics}); the others answer {@code 404}, and a
  * caller the {@link TopicReadAuthorizer} refuses {@code 403}. A topic nothing was written
@@ -141,8 +144,18 @@ public final class TopicSnapshotEndpoint {
 		}
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("revision", revision.toString());
+		// the data is this node's bound value, so it has this node's schema version
+		int schemaVersion = schemaVersion(topic);
+		if (schemaVersion != SnapshotEnvelope.UNVERSIONED) {
+			envelope.put("schemaVersion", schemaVersion);
+		}
 		envelope.put("data", (data != null) ? this.mapper.valueToTree(data) : null);
 		return new Answer(HttpStatus.OK, etag, this.mapper.writeValueAsBytes(envelope));
+	}
+
+	private int schemaVersion(String topic) {
+		TopicSettings settings = this.registry.settings(topic);
+		return (settings != null) ? settings.schemaVersion() : SnapshotEnvelope.UNVERSIONED;
 	}
 
 	/**

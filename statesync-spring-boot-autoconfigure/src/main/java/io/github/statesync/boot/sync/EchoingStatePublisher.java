@@ -6,11 +6,13 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 import io.github.statesync.boot.SyncedValue;
 import io.github.statesync.boot.topic.PublishRejectedException;
 import io.github.statesync.boot.topic.SnapshotRejectedException;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.validate.PublishProposal;
 import io.github.statesync.boot.validate.PublishValidationException;
 import io.github.statesync.boot.validate.PublishValidator;
@@ -55,18 +57,22 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 
 	private final PublishValidators validators;
 
+	private final ToIntFunction<String> declaredVersions;
+
 	/**
-	 * Create a publisher without publish validators.
+	 * Create a publisher without publish validators, stamping unversioned data on topics
+	 * this node does not follow.
 	 * @param delegate the transport's publisher
 	 * @param registry the topics this node follows
 	 * @param mapper turns published objects into snapshot data
 	 */
 	public EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper) {
-		this(delegate, registry, mapper, PublishValidators.NONE);
+		this(delegate, registry, mapper, PublishValidators.NONE, (topic) -> SnapshotEnvelope.UNVERSIONED);
 	}
 
 	/**
-	 * Create a publisher that checks publishes with validators.
+	 * Create a publisher that checks publishes with validators and stamps them with the
+	 * topic's schema version.
 	 * @param delegate the transport's publisher
 	 * @param registry the topics this node follows
 	 * @param mapper turns published objects into snapshot data
@@ -74,19 +80,22 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 * @param stores the provider reading a topic's snapshot from the store the delegate
 	 * writes to, for validators of a topic this node holds no state of
 	 * @param readTimeout the longest such a read may take
+	 * @param declaredVersions the schema version of topics this node writes without
+	 * following them (from their properties), {@code 1} when none is declared
 	 */
 	public EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper,
 			Map<String, PublishValidator> validators, Function<String, SnapshotProvider<JsonNode>> stores,
-			Duration readTimeout) {
-		this(delegate, registry, mapper, new PublishValidators(validators, stores, readTimeout));
+			Duration readTimeout, ToIntFunction<String> declaredVersions) {
+		this(delegate, registry, mapper, new PublishValidators(validators, stores, readTimeout), declaredVersions);
 	}
 
 	private EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper,
-			PublishValidators validators) {
+			PublishValidators validators, ToIntFunction<String> declaredVersions) {
 		this.delegate = delegate;
 		this.registry = registry;
 		this.mapper = mapper;
 		this.validators = validators;
+		this.declaredVersions = declaredVersions;
 	}
 
 	/**
@@ -98,7 +107,20 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 */
 	@Override
 	public Revision publish(String topic, Object data) {
-		return publish(topic, data, NO_SKIP);
+		return write(topic, data, schemaVersion(topic), NO_SKIP);
+	}
+
+	/**
+	 * Publish a new state of a topic stamped with a schema version, after the same checks
+	 * as {@link #publish(String, Object)}, which stamps the topic's own version; this
+	 * method is for tools that write topics they do not follow.
+	 * @throws IllegalArgumentException if this node follows the topic at another schema
+	 * version
+	 */
+	@Override
+	public Revision publish(String topic, Object data, int schemaVersion) {
+		requireFollowedVersion(topic, schemaVersion);
+		return write(topic, data, schemaVersion, NO_SKIP);
 	}
 
 	/**
@@ -113,7 +135,20 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 */
 	@Override
 	public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
-		return publishIfCurrent(topic, expected, data, NO_SKIP);
+		return writeIfCurrent(topic, expected, data, schemaVersion(topic), NO_SKIP);
+	}
+
+	/**
+	 * Publish a new state of a topic stamped with a schema version if its revision is
+	 * still the expected one, after the same checks as
+	 * {@link #publishIfCurrent(String, Revision, Object)}.
+	 * @throws IllegalArgumentException if this node follows the topic at another schema
+	 * version
+	 */
+	@Override
+	public PublishResult publishIfCurrent(String topic, Revision expected, Object data, int schemaVersion) {
+		requireFollowedVersion(topic, schemaVersion);
+		return writeIfCurrent(topic, expected, data, schemaVersion, NO_SKIP);
 	}
 
 	@Override
@@ -129,12 +164,12 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 		return new Overriding(new Skip(reason, Set.copyOf(names)));
 	}
 
-	private Revision publish(String topic, Object data, Skip skip) {
+	private Revision write(String topic, Object data, int schemaVersion, Skip skip) {
 		Checked checked = checked(topic, data, null, skip);
 		long ticket = this.inFlight.begin(topic);
 		try {
-			Revision revision = this.delegate.publish(topic, data);
-			echo(topic, revision, checked.tree());
+			Revision revision = this.delegate.publish(topic, data, schemaVersion);
+			echo(topic, revision, checked.tree(), schemaVersion);
 			audit(topic, revision, checked, skip);
 			return revision;
 		}
@@ -143,7 +178,7 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 		}
 	}
 
-	private PublishResult publishIfCurrent(String topic, Revision expected, Object data, Skip skip) {
+	private PublishResult writeIfCurrent(String topic, Revision expected, Object data, int schemaVersion, Skip skip) {
 		Checked checked = checked(topic, data, expected, skip);
 		Revision conflict = checked.conflict();
 		if (conflict != null) {
@@ -151,9 +186,9 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 		}
 		long ticket = this.inFlight.begin(topic);
 		try {
-			PublishResult result = this.delegate.publishIfCurrent(topic, expected, data);
+			PublishResult result = this.delegate.publishIfCurrent(topic, expected, data, schemaVersion);
 			if (result.published()) {
-				echo(topic, result.revision(), checked.tree());
+				echo(topic, result.revision(), checked.tree(), schemaVersion);
 				audit(topic, result.revision(), checked, skip);
 			}
 			return result;
@@ -257,10 +292,35 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 				revision, verdicts.isEmpty() ? "none supports the topic" : verdicts, skip.reason());
 	}
 
-	private void echo(String topic, Revision revision, @Nullable JsonNode tree) {
+	private void echo(String topic, Revision revision, @Nullable JsonNode tree, int schemaVersion) {
 		SyncHandle<JsonNode> handle = this.registry.handle(topic);
 		if (tree != null && handle != null) {
-			handle.applyLocal(new SnapshotEnvelope<>(revision, tree));
+			handle.applyLocal(new SnapshotEnvelope<>(revision, tree, -1, schemaVersion));
+		}
+	}
+
+	/**
+	 * Return the schema version a publish of the topic is stamped with: the followed
+	 * topic's resolved version (annotation or property), else the property's, else 1.
+	 * @param topic the topic
+	 * @return the version, 1 or more
+	 */
+	int schemaVersion(String topic) {
+		TopicSettings settings = this.registry.settings(topic);
+		return (settings != null) ? settings.schemaVersion() : this.declaredVersions.applyAsInt(topic);
+	}
+
+	/**
+	 * A followed topic's data is checked and echoed as its own version: another version
+	 * would be bound as if it were that one.
+	 */
+	private void requireFollowedVersion(String topic, int schemaVersion) {
+		TopicSettings settings = this.registry.settings(topic);
+		if (settings != null && settings.schemaVersion() != schemaVersion) {
+			throw new IllegalArgumentException("Cannot publish schema version " + schemaVersion + " of topic '" + topic
+					+ "': this node follows it at schema version " + settings.schemaVersion()
+					+ " and checks data with that version's type; publish version " + settings.schemaVersion()
+					+ " (publish(topic, data) does) or publish from a node that does not follow the topic");
 		}
 	}
 
@@ -292,12 +352,24 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 
 		@Override
 		public Revision publish(String topic, Object data) {
-			return EchoingStatePublisher.this.publish(topic, data, this.skip);
+			return write(topic, data, schemaVersion(topic), this.skip);
+		}
+
+		@Override
+		public Revision publish(String topic, Object data, int schemaVersion) {
+			requireFollowedVersion(topic, schemaVersion);
+			return write(topic, data, schemaVersion, this.skip);
 		}
 
 		@Override
 		public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
-			return EchoingStatePublisher.this.publishIfCurrent(topic, expected, data, this.skip);
+			return writeIfCurrent(topic, expected, data, schemaVersion(topic), this.skip);
+		}
+
+		@Override
+		public PublishResult publishIfCurrent(String topic, Revision expected, Object data, int schemaVersion) {
+			requireFollowedVersion(topic, schemaVersion);
+			return writeIfCurrent(topic, expected, data, schemaVersion, this.skip);
 		}
 
 		@Override

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.statesync.boot.SnapshotMigration;
 import io.github.statesync.boot.StateSyncStatusChangedEvent;
 import io.github.statesync.boot.topic.SnapshotValidator;
 import io.github.statesync.boot.topic.StateSyncStartupException;
@@ -84,6 +85,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
+	private final SnapshotMigrations migrations;
+
 	/**
 	 * Create the lifecycle.
 	 * @param registry the topics
@@ -106,6 +109,37 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			SyncScheduler scheduler, List<SyncListener> listeners, JsonMapper mapper,
 			@Nullable SnapshotValidator validator, ApplicationEventPublisher events, Duration startupTimeout,
 			Supplier<@Nullable SnapshotArchive<JsonNode>> archive) {
+		this(registry, settingsResolver, transport, restProviders, scheduler, listeners, mapper, validator, events,
+				startupTimeout, archive, List.of());
+	}
+
+	/**
+	 * Create the lifecycle with the steps that upgrade older snapshots of topics that
+	 * declare a schema version.
+	 * @param registry the topics
+	 * @param settingsResolver resolves each topic's settings
+	 * @param transport the transport
+	 * @param restProviders makes providers for topics fetched over HTTP, or {@code null}
+	 * if HTTP is not available
+	 * @param scheduler the scheduler every handle shares
+	 * @param listeners observers of every handle
+	 * @param mapper binds snapshots to beans
+	 * @param validator validates candidate states, or {@code null}
+	 * @param events publishes {@link io.github.statesync.boot.StateSyncAppliedEvent} and
+	 * {@link StateSyncStatusChangedEvent}
+	 * @param startupTimeout how long start waits for first snapshots
+	 * @param archive supplies the last-known-good archive, asked only if a topic enables
+	 * it, and answering {@code null} if none is available
+	 * @param migrations every migration step; a topic whose declared schema version
+	 * cannot be reached from version 1 fails start
+	 * @since 0.1.0
+	 */
+	public StateSyncLifecycle(SyncedTopicRegistry registry, TopicSettingsResolver settingsResolver,
+			StateSyncTransport transport, @Nullable Function<TopicSettings, SnapshotProvider<JsonNode>> restProviders,
+			SyncScheduler scheduler, List<SyncListener> listeners, JsonMapper mapper,
+			@Nullable SnapshotValidator validator, ApplicationEventPublisher events, Duration startupTimeout,
+			Supplier<@Nullable SnapshotArchive<JsonNode>> archive, List<SnapshotMigration> migrations) {
+		this.migrations = new SnapshotMigrations(migrations);
 		this.registry = registry;
 		this.settingsResolver = settingsResolver;
 		this.transport = transport;
@@ -136,6 +170,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			for (String topic : topics) {
 				settings.put(topic, this.settingsResolver.resolve(topic, this.registry.beanTopic(topic)));
 			}
+			settings.values().forEach((topic) -> this.migrations.requireSteps(topic.topic(), topic.schemaVersion()));
 			lastKnownGood = settings.values().stream().anyMatch(TopicSettings::lastKnownGood) ? archive() : null;
 		}
 		catch (RuntimeException ex) {
@@ -145,7 +180,8 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		Map<SyncHandle<JsonNode>, CompletableFuture<Void>> starts = new LinkedHashMap<>();
 		for (TopicSettings topic : settings.values()) {
 			TopicApplier applier = new TopicApplier(topic, this.registry.topicValue(topic.topic()),
-					this.registry.beanTopic(topic.topic()) != null, this.mapper, this.validator, this.events);
+					this.registry.beanTopic(topic.topic()) != null, this.mapper, this.validator, this.events,
+					this.migrations);
 			SyncHandle<JsonNode> handle = createHandle(topic, applier, lastKnownGood);
 			this.registry.registerHandle(handle, topic, applier);
 			starts.put(handle, handle.start());

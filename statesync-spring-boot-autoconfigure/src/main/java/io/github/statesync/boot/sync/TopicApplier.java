@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -46,9 +47,17 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 
 	private final ApplicationEventPublisher events;
 
-	@SuppressWarnings("unchecked")
+	private final SnapshotMigrations migrations;
+
 	TopicApplier(TopicSettings settings, TopicValue<?> value, boolean bean, JsonMapper mapper,
 			@Nullable SnapshotValidator validator, ApplicationEventPublisher events) {
+		this(settings, value, bean, mapper, validator, events, SnapshotMigrations.NONE);
+	}
+
+	@SuppressWarnings("unchecked")
+	TopicApplier(TopicSettings settings, TopicValue<?> value, boolean bean, JsonMapper mapper,
+			@Nullable SnapshotValidator validator, ApplicationEventPublisher events, SnapshotMigrations migrations) {
+		this.migrations = migrations;
 		this.settings = settings;
 		this.value = (TopicValue<Object>) value;
 		this.bean = bean;
@@ -61,7 +70,7 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 	public void apply(SnapshotEnvelope<JsonNode> snapshot) {
 		Object previous = this.value.get();
 		Revision previousRevision = this.value.revision();
-		Object candidate = candidate(snapshot.data(), previous);
+		Object candidate = candidate(readable(snapshot), previous);
 		this.value.swap(snapshot.revision(), candidate);
 		try {
 			this.events.publishEvent(new StateSyncAppliedEvent<>(this, this.settings.topic(), previousRevision,
@@ -72,6 +81,32 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 			logger.warn("A listener of StateSyncAppliedEvent for topic '{}' failed: {}", this.settings.topic(),
 					ex.toString());
 		}
+	}
+
+	/**
+	 * Return the snapshot's data in this node's schema version: as it is when the
+	 * versions match, upgraded step by step when it is older, refused when it is newer
+	 * (this node cannot know what a newer writer meant; it keeps its state until it runs
+	 * the newer version, and the refusal is reported like any failed apply).
+	 */
+	private JsonNode readable(SnapshotEnvelope<JsonNode> snapshot) {
+		int declared = this.settings.schemaVersion();
+		int version = snapshot.schemaVersion();
+		JsonNode data = snapshot.data();
+		if (version == declared) {
+			return data;
+		}
+		String topic = this.settings.topic();
+		if (version > declared) {
+			throw new SnapshotRejectedException(
+					"snapshot of topic '" + topic + "' at revision " + snapshot.revision() + " has schema version "
+							+ version + ", newer than version " + declared + " this node reads; it keeps revision "
+							+ this.value.revision() + ". Deploy the application version that declares schema version "
+							+ version + " to this node (@SyncedTopic(schemaVersion) or 'statesync.topics." + topic
+							+ ".schema-version'), and in a rolling deployment update every reader before any writer of "
+							+ "version " + version);
+		}
+		return this.migrations.upgrade(topic, (data != null) ? data : NullNode.getInstance(), version, declared);
 	}
 
 	/**

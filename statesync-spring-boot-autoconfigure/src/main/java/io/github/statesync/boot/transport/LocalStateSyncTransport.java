@@ -54,12 +54,22 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 
 		@Override
 		public Revision publish(String topic, Object data) {
-			return write(topic, null, data).revision();
+			return write(topic, null, data, SnapshotEnvelope.UNVERSIONED).revision();
 		}
 
 		@Override
 		public PublishResult publishIfCurrent(String topic, Revision expected, Object data) {
-			return write(topic, expected, data);
+			return write(topic, expected, data, SnapshotEnvelope.UNVERSIONED);
+		}
+
+		@Override
+		public Revision publish(String topic, Object data, int schemaVersion) {
+			return write(topic, null, data, schemaVersion).revision();
+		}
+
+		@Override
+		public PublishResult publishIfCurrent(String topic, Revision expected, Object data, int schemaVersion) {
+			return write(topic, expected, data, schemaVersion);
 		}
 
 	};
@@ -104,7 +114,7 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 		return () -> this.listeners.getOrDefault(topic, List.of()).remove(listener);
 	}
 
-	private PublishResult write(String topic, @Nullable Revision expected, Object data) {
+	private PublishResult write(String topic, @Nullable Revision expected, Object data, int schemaVersion) {
 		JsonNode tree = this.mapper.valueToTree(data);
 		SnapshotEnvelope<JsonNode> written;
 		synchronized (this) {
@@ -118,7 +128,7 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 			// on disk must not outrank the next run's writes.
 			Revision next = (current != null) ? currentRevision.next()
 					: Revision.of(Math.max(1, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
-			written = new SnapshotEnvelope<>(next, tree);
+			written = new SnapshotEnvelope<>(next, tree, -1, schemaVersion);
 			this.snapshots.put(topic, written);
 		}
 		this.channel.send(MessageBuilder
