@@ -14,6 +14,7 @@ import io.github.statesync.boot.rest.RestSnapshotProviders;
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.BeanValidationSnapshotValidator;
 import io.github.statesync.boot.sync.EchoingStatePublisher;
+import io.github.statesync.boot.sync.PublisherStateHistory;
 import io.github.statesync.boot.sync.StateSyncLifecycle;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.SnapshotValidator;
@@ -23,6 +24,7 @@ import io.github.statesync.boot.transport.LocalStateSyncTransport;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.history.StateHistory;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.jackson.JacksonSyncCodec;
@@ -138,8 +140,28 @@ public final class StateSyncAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(StatePublisher.class)
 	EchoingStatePublisher statePublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper));
+			ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
+		return echoingPublisher(transport, registry, jsonMapper, properties);
+	}
+
+	/**
+	 * History and rollback, through the application's publisher when it is the
+	 * auto-configured one (else through one of its own over the same transport, so that a
+	 * rollback is still checked, echoed and audited).
+	 */
+	@Bean
+	@ConditionalOnMissingBean(StateHistory.class)
+	PublisherStateHistory stateHistory(ObjectProvider<StatePublisher> publisher, StateSyncTransport transport,
+			SyncedTopicRegistry registry, ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
+		EchoingStatePublisher own = (publisher.getIfAvailable() instanceof EchoingStatePublisher echoing) ? echoing
+				: echoingPublisher(transport, registry, jsonMapper, properties);
+		return new PublisherStateHistory(own);
+	}
+
+	private static EchoingStatePublisher echoingPublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
+			ObjectProvider<JsonMapper> jsonMapper, StateSyncProperties properties) {
+		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper),
+				(topic) -> PropertiesTopicSettingsResolver.historyRetention(properties, topic), transport.nodeId());
 	}
 
 	@Bean
