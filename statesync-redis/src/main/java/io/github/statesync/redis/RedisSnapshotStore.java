@@ -275,7 +275,8 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 	public WriteReceipt write(String topic, Object data, @Nullable Revision expected, WriteMetadata metadata) {
 		byte[] json = this.codec.encodeData(data);
 		String digest = HistoryRecords.digest(json);
-		String result = await(topic, publishAsync(topic, json, expected, metadata, digest));
+		String result = await(topic, publishAsync(topic, json, expected, metadata, digest),
+				metadata.retention().isEnabled());
 		if (result.startsWith(CONFLICT_PREFIX)) {
 			return new WriteReceipt(false, Revision.parse(result.substring(CONFLICT_PREFIX.length())), null,
 					json.length, digest);
@@ -341,9 +342,9 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 		byte[] json = this.codec.encodeData(data);
 		return publishAsync(topic, json, null, DEFAULT_PUBLISH, "").handle((revision, failure) -> {
 			if (failure != null) {
-				throw new CompletionException(
-						publishFailure(topic, (failure instanceof CompletionException && failure.getCause() != null)
-								? failure.getCause() : failure));
+				throw new CompletionException(publishFailure(topic, false,
+						(failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+								: failure));
 			}
 			int space = revision.indexOf(' ');
 			return Revision.parse((space > 0) ? revision.substring(0, space) : revision);
@@ -401,14 +402,14 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 			.toFuture();
 	}
 
-	private String await(String topic, CompletableFuture<String> result) {
+	private String await(String topic, CompletableFuture<String> result, boolean history) {
 		try {
 			String revision = result.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).join();
 			this.lastRefusal.set(null);
 			return revision;
 		}
 		catch (RuntimeException ex) {
-			throw publishFailure(topic, (ex.getCause() != null) ? ex.getCause() : ex);
+			throw publishFailure(topic, history, (ex.getCause() != null) ? ex.getCause() : ex);
 		}
 	}
 
@@ -417,7 +418,7 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 	 * is also logged once, until it changes, as the caller may not log it), else whether
 	 * Redis could not be reached or did not answer in time.
 	 */
-	private PublishException publishFailure(String topic, Throwable failure) {
+	private PublishException publishFailure(String topic, boolean history, Throwable failure) {
 		if (failure instanceof PublishException publishException) {
 			return publishException;
 		}
@@ -428,6 +429,11 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 					+ ((this.pubSubMode == RedisPubSubMode.SHARDED && "NOPERM".equals(RedisFailures.code(reply)))
 							? " (with sharded pub/sub: +spublish rather than +publish, and +ssubscribe +sunsubscribe "
 									+ "for readers)"
+							: "")
+					+ ((history && "NOPERM".equals(RedisFailures.code(reply)))
+							? "; the topic keeps history, which also needs +llen +lpush +rpop +incrby +decrby +lrange "
+									+ this.keys.historyKey("*") + " and " + this.keys.historySizeKey("*")
+									+ " (~ key patterns; docs/history.md)"
 							: "");
 			if (!reply.equals(this.lastRefusal.getAndSet(reply))) {
 				logger.warn("{}; further refusals are not logged until the reason changes", message);

@@ -9,6 +9,7 @@ import io.github.statesync.core.history.HistoryRetention;
 import io.github.statesync.core.history.WriteMetadata;
 import io.github.statesync.core.history.WriteReceipt;
 import io.github.statesync.core.protocol.Revision;
+import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The publish script keeps a topic's history in the same atomic step as its snapshot,
@@ -149,6 +151,40 @@ class RedisHistoryIntegrationTests {
 		this.node.store.write("deleted", Settings.of("b", 2), null, metadata);
 		assertThat(storedBytes("deleted"))
 			.isEqualTo(Long.parseLong(redis.server().command("GET", KEYS.historySizeKey("deleted"))));
+	}
+
+	@Test
+	void aWriterWithoutTheHistoryRulesChangesNothingAndIsToldWhichRulesItLacks() {
+		String rules = RedisAclIntegrationTests.WRITER_RULES + " +lrange";
+		redis.server().command(("ACL SETUSER history-writer on >history-password " + rules).split(" "));
+		WriteMetadata metadata = publish(new HistoryRetention(5, 100_000));
+		try (TestNode writer = new TestNode("node-acl", redis.server(), "history-writer", "history-password")) {
+			writer.store.publish("guarded", Settings.of("before", 1));
+			assertThatExceptionOfType(PublishException.class)
+				.isThrownBy(() -> writer.store.write("guarded", Settings.of("after", 2), null, metadata))
+				.withMessageContaining("NOPERM")
+				.withMessageContaining("+llen +lpush +rpop +incrby +decrby +lrange " + KEYS.historyKey("*"));
+			assertThat(redis.server().command("GET", KEYS.snapshotKey("guarded"))).contains("before");
+			// the keys but not every command: the script's own check refuses before any
+			// write
+			redis.server()
+				.command(("ACL SETUSER history-writer +llen +rpop +incrby +decrby ~" + KEYS.historyKey("*") + " ~"
+						+ KEYS.historySizeKey("*"))
+					.split(" "));
+			assertThatExceptionOfType(PublishException.class)
+				.isThrownBy(() -> writer.store.write("guarded", Settings.of("after", 2), null, metadata))
+				.withMessageContaining("NOPERM this user may not lpush " + KEYS.historyKey("guarded"))
+				.withMessageContaining("nothing was written");
+			assertThat(redis.server().command("GET", KEYS.snapshotKey("guarded"))).contains("before");
+			assertThat(redis.server().command("EXISTS", KEYS.historySizeKey("guarded"))).isEqualTo("0");
+			redis.server().command("ACL", "SETUSER", "history-writer", "+lpush");
+			writer.store.write("guarded", Settings.of("after", 2), null, metadata);
+			assertThat(writer.store.history("guarded", 5)).singleElement()
+				.satisfies((entry) -> assertThat(entry.envelope()).contains("after"));
+		}
+		finally {
+			redis.server().command("ACL", "DELUSER", "history-writer");
+		}
 	}
 
 	private long storedBytes(String topic) {
