@@ -3,6 +3,7 @@ package io.github.statesync.boot.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
@@ -246,6 +247,30 @@ class StateSyncHistoryTests {
 				assertThat(endpoint.rollback(caller("op", "OPERATOR"), "settings", "rollback", "01").getStatus())
 					.isEqualTo(400);
 			});
+	}
+
+	@Test
+	void aStateHistoryOfTheApplicationReplacesTheAutoConfiguredOne() {
+		StateHistory own = new StateHistory() {
+
+			@Override
+			public List<HistoryEntry> history(String topic, int limit) {
+				return List.of();
+			}
+
+			@Override
+			public Optional<HistoryEntry> entry(String topic, Revision revision) {
+				return Optional.empty();
+			}
+
+			@Override
+			public Revision rollback(String topic, Revision revision) {
+				return revision;
+			}
+
+		};
+		this.runner.withBean(StateHistory.class, () -> own)
+			.run((context) -> assertThat(context).getBean(StateHistory.class).isSameAs(own));
 	}
 
 	@Test
