@@ -11,6 +11,7 @@ import io.github.statesync.benchmarks.burst.BurstScenario;
 import io.github.statesync.benchmarks.cluster.ClusterScenario;
 import io.github.statesync.benchmarks.engine.EngineScenario;
 import io.github.statesync.benchmarks.fanout.FanOutScenario;
+import io.github.statesync.benchmarks.history.HistoryScenario;
 import io.github.statesync.benchmarks.propagation.PropagationScenario;
 import io.github.statesync.benchmarks.reconcile.ReconcileScenario;
 import io.github.statesync.benchmarks.scale.ScaleScenario;
@@ -77,6 +78,7 @@ public final class BenchmarkMain {
 			case "engine" -> new EngineScenario(mode).run();
 			case "reconcile" -> new ReconcileScenario(redis, mode).run();
 			case "cluster" -> new ClusterScenario(redis, mode).run();
+			case "history" -> new HistoryScenario(redis, mode).run();
 			default -> throw new IllegalArgumentException("Unknown scenario '" + scenario + "'");
 		};
 	}

@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToIntFunction;
 
+import io.github.statesync.core.history.HistoryEntry;
+import io.github.statesync.core.history.HistoryRecords;
+import io.github.statesync.core.history.HistoryRetention;
+import io.github.statesync.core.history.HistoryStore;
+import io.github.statesync.core.history.WriteMetadata;
+import io.github.statesync.core.history.WriteReceipt;
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
@@ -48,12 +54,14 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * stores the new envelope and publishes the invalidation, so no reader can see an
  * invalidation before its snapshot, nor a snapshot without its revision. A topic's first
  * revision is seeded from the Redis server clock in microseconds, so revisions keep
- * increasing even after Redis loses its data.
+ * increasing even after Redis loses its data. A topic that keeps history ({@link #write})
+ * has its last snapshots recorded by the same script, bounded by count and bytes, under
+ * {@link RedisTopicKeys#historyKey(String)}.
  *
  * @author statesync
  * @since 0.1.0
  */
-public final class RedisSnapshotStore implements StatePublisher {
+public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisSnapshotStore.class);
 
@@ -63,6 +71,12 @@ public final class RedisSnapshotStore implements StatePublisher {
 	private static final String REVISION_MARKER = "\"revision\":\"0\"";
 
 	private static final String CONFLICT_PREFIX = "!";
+
+	private static final WriteMetadata DEFAULT_PUBLISH = new WriteMetadata(HistoryEntry.Operation.PUBLISH, null, null,
+			HistoryRetention.NONE);
+
+	private static final WriteMetadata DEFAULT_COMPARE_AND_SET = new WriteMetadata(
+			HistoryEntry.Operation.COMPARE_AND_SET, null, null, HistoryRetention.NONE);
 
 	/**
 	 * {@code {"revision":"<at most 20 digits>","data":} and the closing brace around the
@@ -259,7 +273,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 */
 	@Override
 	public Revision publish(String topic, Object data, int schemaVersion) {
-		return Revision.parse(await(topic, publishAsync(topic, data, null, schemaVersion)));
+		return write(topic, data, null, DEFAULT_PUBLISH.withSchemaVersion(schemaVersion)).revision();
 	}
 
 	/**
@@ -268,11 +282,70 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 */
 	@Override
 	public PublishResult publishIfCurrent(String topic, Revision expected, Object data, int schemaVersion) {
-		String result = await(topic, publishAsync(topic, data, expected, schemaVersion));
+		WriteReceipt receipt = write(topic, data, expected, DEFAULT_COMPARE_AND_SET.withSchemaVersion(schemaVersion));
+		return new PublishResult(receipt.published(), receipt.revision());
+	}
+
+	/**
+	 * Write a topic's new state in one script, recording it in the topic's history list
+	 * when the metadata's retention keeps any (see {@link HistoryStore#write}).
+	 */
+	@Override
+	public WriteReceipt write(String topic, Object data, @Nullable Revision expected, WriteMetadata metadata) {
+		byte[] json = this.codec.encodeData(data);
+		String digest = HistoryRecords.digest(json);
+		String result = await(topic, publishAsync(topic, json, expected, metadata, digest),
+				metadata.retention().isEnabled());
 		if (result.startsWith(CONFLICT_PREFIX)) {
-			return new PublishResult(false, Revision.parse(result.substring(CONFLICT_PREFIX.length())));
+			return new WriteReceipt(false, Revision.parse(result.substring(CONFLICT_PREFIX.length())), null,
+					json.length, digest);
 		}
-		return new PublishResult(true, Revision.parse(result));
+		int space = result.indexOf(' ');
+		return new WriteReceipt(true, Revision.parse(result.substring(0, space)),
+				Revision.parse(result.substring(space + 1)), json.length, digest);
+	}
+
+	/**
+	 * Read the newest entries of a topic's history: one {@code LRANGE}.
+	 * @throws PublishException if Redis cannot be read, naming its answer
+	 * @throws IllegalArgumentException if the limit is below 1
+	 */
+	@Override
+	public List<HistoryEntry> history(String topic, int limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+		}
+		String key = this.keys.historyKey(topic);
+		CompletableFuture<List<byte[]>> read = this.redis.opsForList()
+			.range(key, 0, (limit == Integer.MAX_VALUE) ? -1 : limit - 1)
+			.collectList()
+			.toFuture();
+		List<byte[]> stored;
+		try {
+			stored = read.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+		}
+		catch (RuntimeException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			String reply = RedisFailures.serverReply(cause);
+			throw new PublishException(
+					(reply != null) ? PublishException.Reason.REFUSED
+							: RedisFailures.isTimeout(cause) ? PublishException.Reason.TIMEOUT
+									: PublishException.Reason.UNAVAILABLE,
+					"Reading the history of topic '" + topic + "' (LRANGE " + key + ") failed: "
+							+ ((reply != null) ? reply + RedisFailures.advice(reply, this.user, this.keys)
+									: RedisFailures.describe(cause)),
+					cause);
+		}
+		List<HistoryEntry> entries = new ArrayList<>(stored.size());
+		for (byte[] entry : stored) {
+			try {
+				entries.add(HistoryRecords.parse(new String(entry, StandardCharsets.UTF_8)));
+			}
+			catch (ProtocolException ex) {
+				logger.debug("Skipping an entry of the history of topic '{}': {}", topic, ex.getMessage());
+			}
+		}
+		return entries;
 	}
 
 	/**
@@ -285,20 +358,21 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * state is over the topic's payload limit
 	 */
 	public CompletableFuture<Revision> publishAsync(String topic, Object data) {
-		return publishAsync(topic, data, null, SnapshotEnvelope.UNVERSIONED).handle((revision, failure) -> {
+		byte[] json = this.codec.encodeData(data);
+		return publishAsync(topic, json, null, DEFAULT_PUBLISH, "").handle((revision, failure) -> {
 			if (failure != null) {
-				throw new CompletionException(
-						publishFailure(topic, (failure instanceof CompletionException && failure.getCause() != null)
-								? failure.getCause() : failure));
+				throw new CompletionException(publishFailure(topic, false,
+						(failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+								: failure));
 			}
-			return Revision.parse(revision);
+			int space = revision.indexOf(' ');
+			return Revision.parse((space > 0) ? revision.substring(0, space) : revision);
 		});
 	}
 
-	private CompletableFuture<String> publishAsync(String topic, Object data, @Nullable Revision expected,
-			int schemaVersion) {
-		byte[] json = this.codec.encodeData(data);
-		byte[] envelopeMembers = bytes(SnapshotEnvelope.schemaVersionMember(schemaVersion));
+	private CompletableFuture<String> publishAsync(String topic, byte[] json, @Nullable Revision expected,
+			WriteMetadata metadata, String digest) {
+		byte[] envelopeMembers = bytes(SnapshotEnvelope.schemaVersionMember(metadata.schemaVersion()));
 		int limit = this.payloadLimits.applyAsInt(topic);
 		int overhead = ENVELOPE_OVERHEAD + envelopeMembers.length;
 		if (json.length + overhead > limit) {
@@ -329,25 +403,34 @@ public final class RedisSnapshotStore implements StatePublisher {
 				&& eventTail.length > 0 && eventTail[eventTail.length - 1] == '}') {
 			eventTail = inline(eventTail, json);
 		}
-		List<byte[]> args = List.of(bytes(this.keys.channel(topic)), json, eventHead, eventTail,
+		List<byte[]> args = new ArrayList<>(List.of(bytes(this.keys.channel(topic)), json, eventHead, eventTail,
 				bytes((expected != null) ? expected.toString() : ""), bytes(this.pubSubMode.publishCommand()),
-				envelopeMembers);
+				envelopeMembers));
+		List<String> scriptKeys = new ArrayList<>(List.of(this.keys.revisionKey(topic), this.keys.snapshotKey(topic)));
+		HistoryRetention retention = metadata.retention();
+		if (retention.isEnabled()) {
+			args.add(bytes(Integer.toString(retention.maxEntries())));
+			args.add(bytes(Long.toString(retention.maxBytes())));
+			args.add(bytes(HistoryRecords.writerFields(json.length,
+					digest.isEmpty() ? HistoryRecords.digest(json) : digest, metadata, this.sourceId)));
+			scriptKeys.add(this.keys.historyKey(topic));
+			scriptKeys.add(this.keys.historySizeKey(topic));
+		}
 		return this.redis
-			.execute(PUBLISH_SCRIPT, List.of(this.keys.revisionKey(topic), this.keys.snapshotKey(topic)), args,
-					RedisElementWriter.from(RedisSerializer.byteArray()),
+			.execute(PUBLISH_SCRIPT, scriptKeys, args, RedisElementWriter.from(RedisSerializer.byteArray()),
 					RedisElementReader.from(RedisSerializer.string()))
 			.next()
 			.toFuture();
 	}
 
-	private String await(String topic, CompletableFuture<String> result) {
+	private String await(String topic, CompletableFuture<String> result, boolean history) {
 		try {
 			String revision = result.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).join();
 			this.lastRefusal.set(null);
 			return revision;
 		}
 		catch (RuntimeException ex) {
-			throw publishFailure(topic, (ex.getCause() != null) ? ex.getCause() : ex);
+			throw publishFailure(topic, history, (ex.getCause() != null) ? ex.getCause() : ex);
 		}
 	}
 
@@ -356,7 +439,7 @@ public final class RedisSnapshotStore implements StatePublisher {
 	 * is also logged once, until it changes, as the caller may not log it), else whether
 	 * Redis could not be reached or did not answer in time.
 	 */
-	private PublishException publishFailure(String topic, Throwable failure) {
+	private PublishException publishFailure(String topic, boolean history, Throwable failure) {
 		if (failure instanceof PublishException publishException) {
 			return publishException;
 		}
@@ -367,6 +450,11 @@ public final class RedisSnapshotStore implements StatePublisher {
 					+ ((this.pubSubMode == RedisPubSubMode.SHARDED && "NOPERM".equals(RedisFailures.code(reply)))
 							? " (with sharded pub/sub: +spublish rather than +publish, and +ssubscribe +sunsubscribe "
 									+ "for readers)"
+							: "")
+					+ ((history && "NOPERM".equals(RedisFailures.code(reply)))
+							? "; the topic keeps history, which also needs +llen +lpush +rpop +incrby +decrby +lrange "
+									+ this.keys.historyKey("*") + " and " + this.keys.historySizeKey("*")
+									+ " (~ key patterns; docs/history.md)"
 							: "");
 			if (!reply.equals(this.lastRefusal.getAndSet(reply))) {
 				logger.warn("{}; further refusals are not logged until the reason changes", message);

@@ -48,6 +48,27 @@ public record RedisTopicKeys(String prefix) {
 	}
 
 	/**
+	 * Return the key holding the topic's history (a list, newest entry first), written
+	 * only when the topic keeps history.
+	 * @param topic the topic
+	 * @return the key
+	 * @since 0.1.0
+	 */
+	public String historyKey(String topic) {
+		return tagged(topic) + ":history";
+	}
+
+	/**
+	 * Return the key holding the size, in bytes, of the topic's history entries.
+	 * @param topic the topic
+	 * @return the key
+	 * @since 0.1.0
+	 */
+	public String historySizeKey(String topic) {
+		return tagged(topic) + ":history-size";
+	}
+
+	/**
 	 * Return the pub/sub channel carrying the topic's invalidations.
 	 * @param topic the topic
 	 * @return the channel

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.github.statesync.core.engine.SyncPhase;
+import io.github.statesync.core.history.HistoryEntry;
+import io.github.statesync.core.history.HistoryRetention;
+import io.github.statesync.core.history.WriteMetadata;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.PublishException;
 import io.github.statesync.test.redis.RedisCluster;
@@ -60,6 +63,25 @@ class RedisClusterIntegrationTests {
 		ClusterTestNode node = new ClusterTestNode(id, cluster.nodesProperty(), mode);
 		this.nodes.add(node);
 		return node;
+	}
+
+	@Test
+	void historyIsWrittenOnTheTopicsShardBySpreadTopicsInBothModes() {
+		WriteMetadata metadata = new WriteMetadata(HistoryEntry.Operation.PUBLISH, null, null,
+				new HistoryRetention(3, 1_000_000));
+		for (RedisPubSubMode mode : RedisPubSubMode.values()) {
+			ClusterTestNode writer = node("history-" + mode, mode);
+			for (int t = 0; t < 30; t++) {
+				// thirty topics land on all three shards
+				String topic = "history-" + mode + "-" + t;
+				for (int i = 0; i < 5; i++) {
+					writer.store.write(topic, Settings.of("v" + i, i), null, metadata);
+				}
+				assertThat(writer.store.history(topic, 10)).hasSize(3)
+					.first()
+					.satisfies((entry) -> assertThat(entry.envelope()).contains("\"theme\":\"v4\""));
+			}
+		}
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.core.engine.RetryPolicy;
 import io.github.statesync.core.engine.SyncOptions;
 import io.github.statesync.core.engine.Throttling;
+import io.github.statesync.core.history.HistoryRetention;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -36,6 +37,10 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 	private static final DataSize MAX_PAYLOAD_LIMIT = DataSize.ofMegabytes(512);
 
 	private static final DataSize DEFAULT_MAX_PAYLOAD = DataSize.ofMegabytes(1);
+
+	private static final DataSize DEFAULT_HISTORY_MAX_SIZE = DataSize.ofMegabytes(1);
+
+	private static final int MAX_HISTORY = 10_000;
 
 	private final StateSyncProperties properties;
 
@@ -110,6 +115,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 					"must be between 0B (never inline) and the topic's max-payload-size (" + maxPayload.value() + ")");
 		}
 		int schemaVersion = schemaVersion(lookup, bean);
+		history(lookup);
 		SyncOptions options = new SyncOptions(retry(lookup), throttling(lookup),
 				positiveOrNull(lookup.get("poll-interval", Topic::getPollInterval, null)),
 				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
@@ -151,6 +157,31 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 					"must be 1 or more (1 is the version of data that names none)");
 		}
 		return declared;
+	}
+
+	/**
+	 * Return how much history a topic keeps, from its own group and the defaults, whether
+	 * or not this node follows it (a node may publish topics it does not follow).
+	 * @param properties the properties
+	 * @param topic the topic
+	 * @return the retention
+	 * @throws InvalidStateSyncConfigurationException if a bound is out of range
+	 */
+	static HistoryRetention historyRetention(StateSyncProperties properties, String topic) {
+		return history(new Lookup(topic, properties.getTopics().get(topic), properties.getDefaults()));
+	}
+
+	private static HistoryRetention history(Lookup lookup) {
+		Setting<Integer> count = lookup.get("history", Topic::getHistory, 0);
+		if (count.value() < 0 || count.value() > MAX_HISTORY) {
+			throw new InvalidStateSyncConfigurationException(count.property(), count.value(),
+					"must be between 0 (no history) and " + MAX_HISTORY);
+		}
+		Setting<DataSize> size = lookup.get("history-max-size", Topic::getHistoryMaxSize, DEFAULT_HISTORY_MAX_SIZE);
+		if (size.value().toBytes() < 1) {
+			throw new InvalidStateSyncConfigurationException(size.property(), size.value(), "must be at least 1B");
+		}
+		return new HistoryRetention(count.value(), size.value().toBytes());
 	}
 
 	/**

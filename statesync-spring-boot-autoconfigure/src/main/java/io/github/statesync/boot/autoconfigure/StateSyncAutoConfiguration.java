@@ -19,6 +19,7 @@ import io.github.statesync.boot.rest.RestSnapshotProviders;
 import io.github.statesync.boot.statistics.TopicStatistics;
 import io.github.statesync.boot.sync.BeanValidationSnapshotValidator;
 import io.github.statesync.boot.sync.EchoingStatePublisher;
+import io.github.statesync.boot.sync.PublisherStateHistory;
 import io.github.statesync.boot.sync.StateSyncLifecycle;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.SnapshotValidator;
@@ -29,6 +30,7 @@ import io.github.statesync.boot.validate.PublishValidator;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.history.StateHistory;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.SnapshotArchive;
 import io.github.statesync.jackson.JacksonSyncCodec;
@@ -151,6 +153,29 @@ public final class StateSyncAutoConfiguration {
 	EchoingStatePublisher statePublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PublishValidator> validators,
 			ListableBeanFactory beanFactory, TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
+		return echoingPublisher(transport, registry, jsonMapper, validators, beanFactory, settingsResolver, properties);
+	}
+
+	/**
+	 * History and rollback, through the application's publisher when it is the
+	 * auto-configured one (else through one of its own over the same transport, so that a
+	 * rollback is still checked, echoed and audited).
+	 */
+	@Bean
+	@ConditionalOnMissingBean(StateHistory.class)
+	PublisherStateHistory stateHistory(ObjectProvider<StatePublisher> publisher, StateSyncTransport transport,
+			SyncedTopicRegistry registry, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PublishValidator> validators, ListableBeanFactory beanFactory,
+			TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
+		EchoingStatePublisher own = (publisher.getIfAvailable() instanceof EchoingStatePublisher echoing) ? echoing
+				: echoingPublisher(transport, registry, jsonMapper, validators, beanFactory, settingsResolver,
+						properties);
+		return new PublisherStateHistory(own);
+	}
+
+	private static EchoingStatePublisher echoingPublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PublishValidator> validators,
+			ListableBeanFactory beanFactory, TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
 		Map<PublishValidator, String> names = new IdentityHashMap<>();
 		beanFactory.getBeansOfType(PublishValidator.class).forEach((name, validator) -> names.put(validator, name));
 		Map<String, PublishValidator> ordered = new LinkedHashMap<>();
@@ -160,7 +185,8 @@ public final class StateSyncAutoConfiguration {
 					validator));
 		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper), ordered,
 				(topic) -> transport.provider(settingsResolver.resolve(topic, registry.beanTopic(topic))),
-				properties.getRedis().getPublishTimeout(), (topic) -> declaredSchemaVersion(properties, topic));
+				properties.getRedis().getPublishTimeout(), (topic) -> declaredSchemaVersion(properties, topic),
+				(topic) -> PropertiesTopicSettingsResolver.historyRetention(properties, topic), transport.nodeId());
 	}
 
 	@Bean

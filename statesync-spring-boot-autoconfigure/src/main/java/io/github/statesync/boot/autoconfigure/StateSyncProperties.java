@@ -108,6 +108,13 @@ public class StateSyncProperties {
 	 */
 	private final Fleet fleet = new Fleet();
 
+	/**
+	 * Topic history on the Actuator endpoint ('GET /actuator/statesync/{topic}/history',
+	 * 'POST /actuator/statesync/{topic}/rollback'). Which topics keep history is set per
+	 * topic ('history').
+	 */
+	private final HistoryEndpoint historyEndpoint = new HistoryEndpoint();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -202,6 +209,85 @@ public class StateSyncProperties {
 
 	public Fleet getFleet() {
 		return this.fleet;
+	}
+
+	public HistoryEndpoint getHistoryEndpoint() {
+		return this.historyEndpoint;
+	}
+
+	/**
+	 * What the Actuator endpoint shows of topics' history and whether it rolls back.
+	 */
+	public static class HistoryEndpoint {
+
+		/**
+		 * When to show the data of history entries and diffs between revisions: 'never',
+		 * 'when-authorized' (an authenticated caller with one of 'roles', or any
+		 * authenticated caller when no roles are set) or 'always'. The metadata
+		 * (revisions, node, principal, time, size, digest) is always shown.
+		 */
+		private ShowData showData = ShowData.NEVER;
+
+		/**
+		 * Roles a caller needs to see data when 'show-data' is 'when-authorized', and to
+		 * roll back. Empty: any authenticated caller for data; anyone the Actuator lets
+		 * through for rollback.
+		 */
+		private Set<String> roles = new LinkedHashSet<>();
+
+		/**
+		 * Whether the endpoint accepts rollbacks ('POST
+		 * /actuator/statesync/{topic}/rollback'). Off, it answers 403 naming this
+		 * property.
+		 */
+		private boolean rollbackEnabled;
+
+		public ShowData getShowData() {
+			return this.showData;
+		}
+
+		public void setShowData(ShowData showData) {
+			this.showData = showData;
+		}
+
+		public Set<String> getRoles() {
+			return this.roles;
+		}
+
+		public void setRoles(Set<String> roles) {
+			this.roles = roles;
+		}
+
+		public boolean isRollbackEnabled() {
+			return this.rollbackEnabled;
+		}
+
+		public void setRollbackEnabled(boolean rollbackEnabled) {
+			this.rollbackEnabled = rollbackEnabled;
+		}
+
+	}
+
+	/**
+	 * When the endpoint shows topic data.
+	 */
+	public enum ShowData {
+
+		/**
+		 * Never.
+		 */
+		NEVER,
+
+		/**
+		 * To authenticated callers, with one of the configured roles if any are set.
+		 */
+		WHEN_AUTHORIZED,
+
+		/**
+		 * To every caller the Actuator lets through.
+		 */
+		ALWAYS
+
 	}
 
 	/**
@@ -853,6 +939,19 @@ public class StateSyncProperties {
 		private @Nullable Integer schemaVersion;
 
 		/**
+		 * Number of past snapshots the store keeps of the topic, with their revision,
+		 * writer, principal, time, size and digest, for history, diffs and rollback. Kept
+		 * by the same atomic write that publishes. Default: 0 (no history).
+		 */
+		private @Nullable Integer history;
+
+		/**
+		 * Most bytes the topic's history entries take together in the store; the oldest
+		 * are dropped first (the newest is always kept). Default: 1MB.
+		 */
+		private @Nullable DataSize historyMaxSize;
+
+		/**
 		 * Retry of failed or lagging fetches.
 		 */
 		private final Retry retry = new Retry();
@@ -917,6 +1016,22 @@ public class StateSyncProperties {
 
 		public void setSchemaVersion(@Nullable Integer schemaVersion) {
 			this.schemaVersion = schemaVersion;
+		}
+
+		public @Nullable Integer getHistory() {
+			return this.history;
+		}
+
+		public void setHistory(@Nullable Integer history) {
+			this.history = history;
+		}
+
+		public @Nullable DataSize getHistoryMaxSize() {
+			return this.historyMaxSize;
+		}
+
+		public void setHistoryMaxSize(@Nullable DataSize historyMaxSize) {
+			this.historyMaxSize = historyMaxSize;
 		}
 
 		public @Nullable DataSize getInlineMaxSize() {

@@ -3,6 +3,7 @@ package io.github.statesync.boot.sync;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -19,6 +20,13 @@ import io.github.statesync.boot.validate.PublishValidator;
 import io.github.statesync.boot.validate.PublishVerdict;
 import io.github.statesync.boot.validate.ValidatingStatePublisher;
 import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.history.HistoryEntry;
+import io.github.statesync.core.history.HistoryEntryNotFoundException;
+import io.github.statesync.core.history.HistoryRecords;
+import io.github.statesync.core.history.HistoryRetention;
+import io.github.statesync.core.history.HistoryStore;
+import io.github.statesync.core.history.WriteMetadata;
+import io.github.statesync.core.history.WriteReceipt;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.publish.PublishResult;
@@ -37,6 +45,12 @@ import tools.jackson.databind.json.JsonMapper;
  * anything is written, the state is bound and validated with the rules of the topic's
  * readers, so a state they would all refuse never reaches the store; then the
  * application's {@link PublishValidator}s compare it with the topic's current state.
+ * <p>
+ * Every write logs one audit line on the logger {@code io.github.statesync.audit} (topic,
+ * old and new revision, node, the caller's principal when Spring Security holds one,
+ * size, digest). When the transport keeps history ({@link HistoryStore}), the same facts
+ * go into the topic's history entry, in the same atomic write, and
+ * {@link #rollback(String, Revision)} publishes an earlier revision's data again.
  *
  * @author statesync
  * @since 0.1.0
@@ -46,6 +60,12 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	private static final Logger logger = LoggerFactory.getLogger(EchoingStatePublisher.class);
 
 	private static final Skip NO_SKIP = new Skip("", Set.of());
+
+	/**
+	 * A rollback restores a state publish validators passed when it was written: only the
+	 * readers' rules of today check it.
+	 */
+	private static final Skip ROLLBACK = new Skip("rollback", Set.of());
 
 	private final StatePublisher delegate;
 
@@ -59,6 +79,10 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 
 	private final ToIntFunction<String> declaredVersions;
 
+	private final Function<String, HistoryRetention> retention;
+
+	private final @Nullable String nodeId;
+
 	/**
 	 * Create a publisher without publish validators, stamping unversioned data on topics
 	 * this node does not follow.
@@ -67,7 +91,8 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 * @param mapper turns published objects into snapshot data
 	 */
 	public EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper) {
-		this(delegate, registry, mapper, PublishValidators.NONE, (topic) -> SnapshotEnvelope.UNVERSIONED);
+		this(delegate, registry, mapper, PublishValidators.NONE, (topic) -> SnapshotEnvelope.UNVERSIONED,
+				(topic) -> HistoryRetention.NONE, null);
 	}
 
 	/**
@@ -82,20 +107,28 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 * @param readTimeout the longest such a read may take
 	 * @param declaredVersions the schema version of topics this node writes without
 	 * following them (from their properties), {@code 1} when none is declared
+	 * @param retention how much history each topic keeps (kept only if the delegate is
+	 * also a {@link HistoryStore})
+	 * @param nodeId this node's id, for audit lines, or {@code null}
 	 */
 	public EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper,
 			Map<String, PublishValidator> validators, Function<String, SnapshotProvider<JsonNode>> stores,
-			Duration readTimeout, ToIntFunction<String> declaredVersions) {
-		this(delegate, registry, mapper, new PublishValidators(validators, stores, readTimeout), declaredVersions);
+			Duration readTimeout, ToIntFunction<String> declaredVersions, Function<String, HistoryRetention> retention,
+			@Nullable String nodeId) {
+		this(delegate, registry, mapper, new PublishValidators(validators, stores, readTimeout), declaredVersions,
+				retention, nodeId);
 	}
 
 	private EchoingStatePublisher(StatePublisher delegate, SyncedTopicRegistry registry, JsonMapper mapper,
-			PublishValidators validators, ToIntFunction<String> declaredVersions) {
+			PublishValidators validators, ToIntFunction<String> declaredVersions,
+			Function<String, HistoryRetention> retention, @Nullable String nodeId) {
 		this.delegate = delegate;
 		this.registry = registry;
 		this.mapper = mapper;
 		this.validators = validators;
 		this.declaredVersions = declaredVersions;
+		this.retention = retention;
+		this.nodeId = nodeId;
 	}
 
 	/**
@@ -165,10 +198,15 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	}
 
 	private Revision write(String topic, Object data, int schemaVersion, Skip skip) {
+		return write(topic, data, schemaVersion, skip, HistoryEntry.Operation.PUBLISH, null);
+	}
+
+	private Revision write(String topic, Object data, int schemaVersion, Skip skip, HistoryEntry.Operation operation,
+			@Nullable Revision rollbackOf) {
 		Checked checked = checked(topic, data, null, skip);
 		long ticket = this.inFlight.begin(topic);
 		try {
-			Revision revision = this.delegate.publish(topic, data, schemaVersion);
+			Revision revision = store(topic, data, null, schemaVersion, operation, rollbackOf).revision();
 			echo(topic, revision, checked.tree(), schemaVersion);
 			audit(topic, revision, checked, skip);
 			return revision;
@@ -186,16 +224,127 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 		}
 		long ticket = this.inFlight.begin(topic);
 		try {
-			PublishResult result = this.delegate.publishIfCurrent(topic, expected, data, schemaVersion);
-			if (result.published()) {
-				echo(topic, result.revision(), checked.tree(), schemaVersion);
-				audit(topic, result.revision(), checked, skip);
+			WriteReceipt receipt = store(topic, data, expected, schemaVersion, HistoryEntry.Operation.COMPARE_AND_SET,
+					null);
+			if (receipt.published()) {
+				echo(topic, receipt.revision(), checked.tree(), schemaVersion);
+				audit(topic, receipt.revision(), checked, skip);
 			}
-			return result;
+			return new PublishResult(receipt.published(), receipt.revision());
 		}
 		finally {
 			this.inFlight.end(topic, ticket);
 		}
+	}
+
+	/**
+	 * Publish the data of an earlier revision of a topic again, as a new revision, after
+	 * checking it with the rules of this node's readers as any publish (but not with the
+	 * publish validators: they passed it when it was first written). The history entry
+	 * and the audit line of the write name the revision restored.
+	 * @param topic the topic
+	 * @param revision the revision whose data to publish again
+	 * @return the new revision
+	 * @throws HistoryEntryNotFoundException if the topic's history does not hold the
+	 * revision; nothing is written then
+	 * @throws PublishRejectedException if this node follows the topic and its readers
+	 * would now refuse the data (their rules changed since); nothing is written then
+	 * @throws IllegalStateException if the transport keeps no history, or if this node
+	 * follows the topic at another schema version than the revision's
+	 * @since 0.1.0
+	 */
+	public Revision rollback(String topic, Revision revision) {
+		HistoryEntry entry = historyStore().entry(topic, revision).orElseThrow(() -> notInHistory(topic, revision));
+		JsonNode data = this.mapper.readTree(entry.envelope()).get("data");
+		if (data == null) {
+			throw new IllegalStateException(
+					"History entry " + revision + " of topic '" + topic + "' holds an envelope without data: "
+							+ entry.envelope().substring(0, Math.min(entry.envelope().length(), 80)));
+		}
+		return write(topic, data, rollbackVersion(topic, revision, entry), ROLLBACK, HistoryEntry.Operation.ROLLBACK,
+				revision);
+	}
+
+	/**
+	 * The schema version a rollback writes: the entry's. A node that follows the topic
+	 * checks the data with its own version's type, so it rolls back only entries of that
+	 * version.
+	 */
+	private int rollbackVersion(String topic, Revision revision, HistoryEntry entry) {
+		JsonNode member = this.mapper.readTree(entry.envelope()).get("schemaVersion");
+		int version = (member != null && member.isInt()) ? member.intValue() : SnapshotEnvelope.UNVERSIONED;
+		TopicSettings settings = this.registry.settings(topic);
+		if (settings != null && settings.schemaVersion() != version) {
+			throw new IllegalStateException("Cannot roll topic '" + topic + "' back to revision " + revision
+					+ ": its data is schema version " + version + " and this node checks the topic's data as version "
+					+ settings.schemaVersion() + "; publish that state migrated to version " + settings.schemaVersion()
+					+ " instead; nothing was written");
+		}
+		return version;
+	}
+
+	/**
+	 * Return the transport's history, for reads.
+	 * @return the history store
+	 * @throws IllegalStateException if the transport keeps no history
+	 */
+	HistoryStore historyStore() {
+		if (this.delegate instanceof HistoryStore store) {
+			return store;
+		}
+		throw new IllegalStateException("The transport's publisher (" + this.delegate.getClass().getName()
+				+ ") keeps no history: use the Redis or the local transport ('statesync.transport')");
+	}
+
+	/**
+	 * Return how much history a topic keeps.
+	 * @param topic the topic
+	 * @return the retention
+	 */
+	HistoryRetention retention(String topic) {
+		return this.retention.apply(topic);
+	}
+
+	private HistoryEntryNotFoundException notInHistory(String topic, Revision revision) {
+		HistoryRetention kept = this.retention.apply(topic);
+		List<HistoryEntry> held = historyStore().history(topic, Integer.MAX_VALUE);
+		String settings = "'statesync.topics." + topic + ".history' (or 'statesync.defaults.history')";
+		if (held.isEmpty()) {
+			return new HistoryEntryNotFoundException(topic, revision, "Topic '" + topic + "' has no history"
+					+ (kept.isEnabled() ? " yet (it keeps " + kept.maxEntries() + " entries, none written so far)"
+							: ": set " + settings + " to the number of past snapshots to keep")
+					+ "; nothing was written");
+		}
+		return new HistoryEntryNotFoundException(topic, revision,
+				"Topic '" + topic + "' has no revision " + revision + " in its history, which holds its " + held.size()
+						+ " newest writes, revisions " + held.get(held.size() - 1).revision() + " to "
+						+ held.get(0).revision() + ": it was never written, or the history's bounds dropped it ("
+						+ settings + " = " + kept.maxEntries() + " entries, 'history-max-size' = " + kept.maxBytes()
+						+ " bytes); nothing was written");
+	}
+
+	/**
+	 * Write through the transport, with the history's metadata when it keeps history, and
+	 * log the audit line.
+	 */
+	private WriteReceipt store(String topic, Object data, @Nullable Revision expected, int schemaVersion,
+			HistoryEntry.Operation operation, @Nullable Revision rollbackOf) {
+		String principal = CallerPrincipal.current();
+		WriteReceipt receipt;
+		if (this.delegate instanceof HistoryStore store) {
+			receipt = store.write(topic, data, expected,
+					new WriteMetadata(operation, principal, rollbackOf, this.retention.apply(topic), schemaVersion));
+		}
+		else {
+			byte[] json = this.mapper.writeValueAsBytes(data);
+			PublishResult result = (expected != null)
+					? this.delegate.publishIfCurrent(topic, expected, data, schemaVersion)
+					: new PublishResult(true, this.delegate.publish(topic, data, schemaVersion));
+			receipt = new WriteReceipt(result.published(), result.revision(), null, json.length,
+					HistoryRecords.digest(json));
+		}
+		AuditLog.written(topic, operation, expected, receipt, this.nodeId, principal, rollbackOf);
+		return receipt;
 	}
 
 	/**
@@ -236,7 +385,7 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 				throw new PublishRejectedException(topic, ex);
 			}
 		}
-		if (!this.validators.check(topic)) {
+		if (skip == ROLLBACK || !this.validators.check(topic)) {
 			return new Checked(tree, null, Map.of());
 		}
 		if (proposed == null) {

@@ -3,6 +3,7 @@ package io.github.statesync.boot.topic;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.InvalidationSubscriber;
 import io.github.statesync.core.spi.SnapshotProvider;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,6 +39,15 @@ public interface StateSyncTransport extends AutoCloseable {
 	 * @return the provider
 	 */
 	SnapshotProvider<JsonNode> provider(TopicSettings settings);
+
+	/**
+	 * Return this node's id, the source of its writes.
+	 * @return the node id, or {@code null} if the transport has none
+	 * @since 0.1.0
+	 */
+	default @Nullable String nodeId() {
+		return null;
+	}
 
 	/**
 	 * Return whether invalidations can currently arrive (the subscription is connected).

@@ -182,6 +182,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	 * view.
 	 * @return the node id, or {@code null} if none was given
 	 */
+	@Override
 	public @Nullable String nodeId() {
 		return this.nodeId;
 	}

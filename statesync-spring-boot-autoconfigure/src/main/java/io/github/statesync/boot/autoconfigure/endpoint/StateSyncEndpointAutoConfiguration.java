@@ -1,11 +1,22 @@
 package io.github.statesync.boot.autoconfigure.endpoint;
 
+import java.util.function.Function;
+
 import io.github.statesync.boot.actuate.StateSyncEndpoint;
 import io.github.statesync.boot.actuate.StateSyncEndpointWebExtension;
 import io.github.statesync.boot.autoconfigure.StateSyncAutoConfiguration;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties;
+import io.github.statesync.boot.autoconfigure.StateSyncProperties.HistoryEndpoint;
 import io.github.statesync.boot.statistics.TopicStatistics;
+import io.github.statesync.boot.sync.PublisherStateHistory;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import io.github.statesync.boot.topic.StateSyncTransport;
+import io.github.statesync.core.history.HistoryRetention;
+import io.github.statesync.core.history.StateHistory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.Show;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
@@ -47,8 +58,16 @@ public final class StateSyncEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(endpoint = StateSyncEndpoint.class, exposure = EndpointExposure.WEB)
-		StateSyncEndpointWebExtension stateSyncEndpointWebExtension(StateSyncEndpoint endpoint) {
-			return new StateSyncEndpointWebExtension(endpoint);
+		StateSyncEndpointWebExtension stateSyncEndpointWebExtension(StateSyncEndpoint endpoint,
+				ObjectProvider<StateHistory> history, ObjectProvider<JsonMapper> jsonMapper,
+				StateSyncProperties properties) {
+			StateHistory topics = history.getIfUnique();
+			HistoryEndpoint settings = properties.getHistoryEndpoint();
+			Function<String, HistoryRetention> retention = (topic) -> (topics instanceof PublisherStateHistory own)
+					? own.retention(topic) : HistoryRetention.NONE;
+			return new StateSyncEndpointWebExtension(endpoint, topics, jsonMapper.getIfAvailable(JsonMapper::new),
+					retention, Show.valueOf(settings.getShowData().name()), settings.getRoles(),
+					settings.isRollbackEnabled());
 		}
 
 	}
