@@ -35,7 +35,7 @@ final class OutputCapture {
 	/**
 	 * At most this much of one test's output is held for replay; the log file has all.
 	 */
-	static final int REPLAY_LIMIT = 4 * 1024 * 1024;
+	static final int REPLAY_LIMIT = 1024 * 1024;
 
 	private final Object lock = new Object();
 
@@ -49,9 +49,7 @@ final class OutputCapture {
 
 	private final PrintStream originalErr;
 
-	private final PrintStream capturingOut;
-
-	private final PrintStream capturingErr;
+	private final PrintStream capturing;
 
 	private final Deque<Segment> running = new ArrayDeque<>();
 
@@ -67,15 +65,15 @@ final class OutputCapture {
 		this.console = console;
 		this.originalOut = System.out;
 		this.originalErr = System.err;
-		Sink sink = new Sink();
-		this.capturingOut = new PrintStream(sink, true, Charset.defaultCharset());
-		this.capturingErr = new PrintStream(sink, true, Charset.defaultCharset());
+		// one stream for both, so a line printed to one is never split by a line printed
+		// to the other
+		this.capturing = new PrintStream(new Sink(), true, Charset.defaultCharset());
 	}
 
 	static OutputCapture install(TestPlan plan, Path directory, PrintStream console) {
 		OutputCapture capture = new OutputCapture(plan, directory, console);
-		System.setOut(capture.capturingOut);
-		System.setErr(capture.capturingErr);
+		System.setOut(capture.capturing);
+		System.setErr(capture.capturing);
 		return capture;
 	}
 
