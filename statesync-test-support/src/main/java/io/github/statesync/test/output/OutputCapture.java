@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -88,7 +89,7 @@ final class OutputCapture {
 				ownsLog = (log != null);
 			}
 			if (log != null) {
-				log.line("---- " + LocalTime.now() + " started: " + describe(identifier) + " ----");
+				log.line("---- " + now() + " started: " + describe(identifier) + " ----");
 			}
 			this.running.push(new Segment(identifier, log, ownsLog));
 		}
@@ -102,7 +103,7 @@ final class OutputCapture {
 			}
 			LogFile log = segment.log;
 			if (log != null) {
-				log.line("---- " + LocalTime.now() + " " + result.getStatus() + ": " + describe(identifier) + " ----");
+				log.line("---- " + now() + " " + result.getStatus() + ": " + describe(identifier) + " ----");
 				result.getThrowable().ifPresent((ex) -> log.line(stackTrace(ex)));
 			}
 			if (result.getStatus() == TestExecutionResult.Status.FAILED) {
@@ -180,6 +181,10 @@ final class OutputCapture {
 		return identifier.getSource()
 			.filter(ClassSource.class::isInstance)
 			.map((source) -> ((ClassSource) source).getClassName());
+	}
+
+	private static LocalTime now() {
+		return LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
 	}
 
 	private static String stackTrace(Throwable ex) {
