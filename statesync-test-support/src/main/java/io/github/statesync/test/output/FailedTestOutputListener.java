@@ -22,7 +22,9 @@ import org.junit.platform.launcher.TestPlan;
  * {@code failures}: an IDE run, or a user's build that has this module on its test
  * classpath, prints everything as before. statesync's build turns it on for Surefire and
  * Failsafe; {@code -Dstatesync.test.output=all} turns it off for one run. The log files
- * go to {@value #DIRECTORY}, {@code target/test-output} by default.
+ * go to {@value #DIRECTORY}, {@code target/test-output} by default; what is written
+ * outside any test class, and after the run (the closing of cached Spring test contexts
+ * when the JVM exits), goes to {@code outside-test-classes-<pid>.log} there.
  * <p>
  * Output is attributed by time, not by thread: a line a background thread writes belongs
  * to the test running when it is written. Tests must therefore run one at a time in the
@@ -48,18 +50,22 @@ public final class FailedTestOutputListener implements TestExecutionListener {
 
 	private final @Nullable PrintStream console;
 
+	private final boolean keepCapturingAfterRun;
+
 	private @Nullable OutputCapture capture;
 
 	/**
 	 * Create a listener that prints failed tests' output to the {@code System.out} in use
-	 * when the test plan starts.
+	 * when the test plan starts, and keeps what is written after the plan (the shutdown
+	 * of cached Spring test contexts, for one) in a log file until the JVM exits.
 	 */
 	public FailedTestOutputListener() {
-		this(null);
+		this(null, true);
 	}
 
-	FailedTestOutputListener(@Nullable PrintStream console) {
+	FailedTestOutputListener(@Nullable PrintStream console, boolean keepCapturingAfterRun) {
 		this.console = console;
+		this.keepCapturingAfterRun = keepCapturingAfterRun;
 	}
 
 	@Override
@@ -80,7 +86,7 @@ public final class FailedTestOutputListener implements TestExecutionListener {
 			return;
 		}
 		Path directory = Path.of(parameters.get(DIRECTORY).orElse("target/test-output"));
-		this.capture = OutputCapture.install(testPlan, directory, target);
+		this.capture = OutputCapture.install(testPlan, directory, this.console);
 	}
 
 	@Override
@@ -100,7 +106,7 @@ public final class FailedTestOutputListener implements TestExecutionListener {
 	@Override
 	public void testPlanExecutionFinished(TestPlan testPlan) {
 		if (this.capture != null) {
-			this.capture.uninstall();
+			this.capture.finish(this.keepCapturingAfterRun);
 			this.capture = null;
 		}
 	}

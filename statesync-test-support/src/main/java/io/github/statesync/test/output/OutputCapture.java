@@ -38,6 +38,9 @@ final class OutputCapture {
 	 */
 	static final int REPLAY_LIMIT = 1024 * 1024;
 
+	/** The capture of a finished run that still holds the system streams, if any. */
+	private static @Nullable OutputCapture afterRun;
+
 	private final Object lock = new Object();
 
 	private final TestPlan plan;
@@ -60,22 +63,43 @@ final class OutputCapture {
 
 	private boolean fileProblemReported;
 
-	private OutputCapture(TestPlan plan, Path directory, PrintStream console) {
+	private OutputCapture(TestPlan plan, Path directory, @Nullable PrintStream console, PrintStream originalOut,
+			PrintStream originalErr) {
 		this.plan = plan;
 		this.directory = directory;
-		this.console = console;
-		this.originalOut = System.out;
-		this.originalErr = System.err;
+		this.originalOut = originalOut;
+		this.originalErr = originalErr;
+		this.console = (console != null) ? console : originalOut;
 		// one stream for both, so a line printed to one is never split by a line printed
 		// to the other
 		this.capturing = new PrintStream(new Sink(), true, Charset.defaultCharset());
 	}
 
-	static OutputCapture install(TestPlan plan, Path directory, PrintStream console) {
-		OutputCapture capture = new OutputCapture(plan, directory, console);
-		System.setOut(capture.capturing);
-		System.setErr(capture.capturing);
-		return capture;
+	/**
+	 * Capture the system streams for one test plan.
+	 * @param plan the plan about to run
+	 * @param directory where the log files go
+	 * @param console where failed tests' output goes, or {@code null} for the
+	 * {@code System.out} in use before any capture
+	 * @return the installed capture
+	 */
+	static OutputCapture install(TestPlan plan, Path directory, @Nullable PrintStream console) {
+		synchronized (OutputCapture.class) {
+			PrintStream out = System.out;
+			PrintStream err = System.err;
+			OutputCapture previous = afterRun;
+			if (previous != null) {
+				// a former run of this JVM still holds the streams: take over its
+				// originals
+				out = (out == previous.capturing) ? previous.originalOut : out;
+				err = (err == previous.capturing) ? previous.originalErr : err;
+				previous.release();
+			}
+			OutputCapture capture = new OutputCapture(plan, directory, console, out, err);
+			System.setOut(capture.capturing);
+			System.setErr(capture.capturing);
+			return capture;
+		}
 	}
 
 	void started(TestIdentifier identifier) {
@@ -115,21 +139,47 @@ final class OutputCapture {
 		}
 	}
 
-	void uninstall() {
+	/**
+	 * End the capture of the plan's tests.
+	 * @param keepCapturing whether output written after the plan (by shutdown hooks, such
+	 * as the closing of cached Spring test contexts) still goes to a log file rather than
+	 * the console, until the JVM exits or the next plan starts
+	 */
+	void finish(boolean keepCapturing) {
+		synchronized (OutputCapture.class) {
+			synchronized (this.lock) {
+				for (Segment segment : this.running) {
+					if (segment.ownsLog && segment.log != null) {
+						segment.log.close();
+					}
+				}
+				this.running.clear();
+			}
+			if (keepCapturing) {
+				afterRun = this;
+			}
+			else {
+				release();
+			}
+		}
+	}
+
+	private void release() {
 		synchronized (this.lock) {
 			this.installed = false;
-			System.setOut(this.originalOut);
-			System.setErr(this.originalErr);
-			for (Segment segment : this.running) {
-				if (segment.ownsLog && segment.log != null) {
-					segment.log.close();
-				}
+			if (System.out == this.capturing) {
+				System.setOut(this.originalOut);
 			}
-			this.running.clear();
+			if (System.err == this.capturing) {
+				System.setErr(this.originalErr);
+			}
 			if (this.sessionLog != null) {
 				this.sessionLog.close();
 				this.sessionLog = null;
 			}
+		}
+		if (afterRun == this) {
+			afterRun = null;
 		}
 	}
 

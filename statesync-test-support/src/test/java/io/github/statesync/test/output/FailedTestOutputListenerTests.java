@@ -1,9 +1,12 @@
 package io.github.statesync.test.output;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,31 @@ class FailedTestOutputListenerTests {
 	}
 
 	@Test
+	void keepsWhatIsWrittenAfterTheRunInALogFileAndHandsTheStreamsToTheNextRun() throws IOException {
+		PrintStream out = System.out;
+		PrintStream err = System.err;
+		try {
+			run(Example.class, "failures", true);
+			assertThat(System.out).isNotSameAs(out);
+			System.out.println("written after the run");
+			run(Example.class, "failures", false);
+			assertThat(System.out).isSameAs(out);
+			assertThat(System.err).isSameAs(err);
+		}
+		finally {
+			System.setOut(out);
+			System.setErr(err);
+		}
+		assertThat(console()).doesNotContain("written after the run");
+		try (Stream<Path> files = Files.list(this.directory)) {
+			assertThat(files.filter((file) -> file.getFileName().toString().startsWith("outside-test-classes-")))
+				.singleElement()
+				.satisfies(
+						(file) -> assertThat(file).content(Charset.defaultCharset()).contains("written after the run"));
+		}
+	}
+
+	@Test
 	void keepsTheLastBytesForReplayWhenATestWritesMoreThanTheLimit() {
 		OutputCapture.TailBuffer buffer = new OutputCapture.TailBuffer(8);
 		byte[] bytes = "0123456789abcdefghij".getBytes(Charset.defaultCharset());
@@ -91,8 +119,12 @@ class FailedTestOutputListenerTests {
 	}
 
 	private TestExecutionSummary run(Class<?> testClass, String mode) {
+		return run(testClass, mode, false);
+	}
+
+	private TestExecutionSummary run(Class<?> testClass, String mode, boolean keepCapturingAfterRun) {
 		FailedTestOutputListener listener = new FailedTestOutputListener(
-				new PrintStream(this.console, true, Charset.defaultCharset()));
+				new PrintStream(this.console, true, Charset.defaultCharset()), keepCapturingAfterRun);
 		LauncherConfig config = LauncherConfig.builder()
 			.enableTestExecutionListenerAutoRegistration(false)
 			.addTestExecutionListeners(listener)
