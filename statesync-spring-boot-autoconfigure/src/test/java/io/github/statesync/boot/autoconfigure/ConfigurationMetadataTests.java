@@ -1,6 +1,8 @@
 package io.github.statesync.boot.autoconfigure;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,14 +11,19 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.io.ClassPathResource;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata the build generates, as IDEs show it.
  */
 class ConfigurationMetadataTests {
+
+	/**
+	 * The main classes' metadata: read as a file, since the test classes' own
+	 * {@code @ConfigurationProperties} generate a metadata file of their own that comes
+	 * first on the test classpath.
+	 */
+	private static final Path METADATA = Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json");
 
 	/**
 	 * Settings that are off when unset (no debounce, no throttle, no polling, no URL, a
@@ -30,7 +37,7 @@ class ConfigurationMetadataTests {
 	@Test
 	void everyDefaultsPropertyHasItsDefaultValueAndTheHealthSwitchIsDescribed() throws Exception {
 		JsonNode metadata;
-		try (InputStream in = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+		try (InputStream in = Files.newInputStream(METADATA)) {
 			metadata = JsonMapper.builder().build().readTree(in);
 		}
 		List<String> withoutDefault = new ArrayList<>();
