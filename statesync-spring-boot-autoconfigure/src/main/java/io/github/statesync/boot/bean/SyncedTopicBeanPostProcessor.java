@@ -203,7 +203,7 @@ public final class SyncedTopicBeanPostProcessor implements SmartInstantiationAwa
 	 * Whether a field or parameter of the declared type can hold the bean itself:
 	 * {@code Object} and the bean's own interfaces are too general to tell.
 	 */
-	static boolean receives(Class<?> declared, Class<?> type) {
+	private static boolean receives(Class<?> declared, Class<?> type) {
 		return declared == type
 				|| (declared != Object.class && !declared.isInterface() && declared.isAssignableFrom(type));
 	}
