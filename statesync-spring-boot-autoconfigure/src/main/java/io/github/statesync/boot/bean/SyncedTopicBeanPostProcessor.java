@@ -104,6 +104,9 @@ public final class SyncedTopicBeanPostProcessor implements SmartInstantiationAwa
 	 * classes made and their reflection hints, and an AOT-processed application (a native
 	 * image above all, which cannot define classes at run time) loads the class made at
 	 * build time instead of generating it.
+	 * @param beanClass the class of the bean as known so far
+	 * @param beanName the name of the bean
+	 * @return the class of the proxy, or {@code beanClass} if the bean stays as it is
 	 */
 	@Override
 	public Class<?> determineBeanType(Class<?> beanClass, String beanName) {
