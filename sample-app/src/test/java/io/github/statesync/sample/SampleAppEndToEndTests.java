@@ -2,6 +2,7 @@ package io.github.statesync.sample;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import io.github.statesync.test.redis.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +30,9 @@ import static org.awaitility.Awaitility.await;
  * Three sample-app JVMs, launched from the executable jar as separate processes, on one
  * real Redis: a change on one reaches the other two, also after their pub/sub connections
  * were killed. The instances take their users' passwords from the environment, as a
- * deployment would.
+ * deployment would. One of them runs the code the build's {@code process-aot} generated
+ * ({@code -Dspring.aot.enabled=true}), as an AOT-processed application or a native image
+ * does.
  */
 class SampleAppEndToEndTests {
 
@@ -35,17 +40,22 @@ class SampleAppEndToEndTests {
 
 	private static final String OPERATOR_PASSWORD = "e2e-operator-password";
 
+	/** The instance started from the AOT-processed code; the others start as usual. */
+	private static final int AOT_INSTANCE = 1;
+
 	private static RedisServer redis;
+
+	private static Path jar;
 
 	private static final List<Instance> instances = new ArrayList<>();
 
 	@BeforeAll
 	static void startRedisAndThreeInstances() throws Exception {
 		redis = RedisServer.start();
-		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-app-0.1.0-SNAPSHOT.jar"));
+		jar = Path.of(System.getProperty("sample.jar", "target/sample-app-0.1.0-SNAPSHOT.jar"));
 		assertThat(jar).exists();
 		for (int i = 0; i < 3; i++) {
-			instances.add(Instance.launch(jar, redis.port(), i));
+			instances.add(Instance.launch(jar, redis.port(), i, i == AOT_INSTANCE));
 		}
 		for (Instance instance : instances) {
 			await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
@@ -99,6 +109,36 @@ class SampleAppEndToEndTests {
 		assertThat(Files.readString(instance.log)).doesNotContain("demo password");
 	}
 
+	@Test
+	void instanceStartedFromTheAotProcessedCodeSyncsBothWaysWithTheOthers() throws IOException {
+		Instance aot = instances.get(AOT_INSTANCE);
+		Instance plain = instances.get(0);
+		assertThat(Files.readString(aot.log)).contains("Starting AOT-processed SampleApplication");
+		assertThat(Files.readString(plain.log)).doesNotContain("AOT-processed");
+		String fromPlain = put(plain, "{\"theme\":\"aot-1\",\"maxUploadMb\":7,\"features\":{\"aot\":true}}");
+		awaitServes(aot, fromPlain, Map.of("theme", "aot-1", "maxUploadMb", 7, "features", Map.of("aot", true)));
+		String fromAot = put(aot, "{\"theme\":\"aot-2\",\"maxUploadMb\":8,\"features\":{}}");
+		awaitServes(plain, fromAot, Map.of("theme", "aot-2", "maxUploadMb", 8, "features", Map.of()));
+	}
+
+	@Test
+	void buildMadeWhatANativeImageNeeds() throws IOException {
+		try (ZipFile archive = new ZipFile(jar.toFile())) {
+			// the proxy of the @SyncedTopic bean, made at build time: a native image
+			// cannot define classes at run time
+			assertThat(archive.getEntry("BOOT-INF/classes/io/github/statesync/sample/Settings$$SpringCGLIB$$0.class"))
+				.isNotNull();
+			ZipEntry metadata = archive
+				.getEntry("META-INF/native-image/io.github.statesync/sample-app/reachability-metadata.json");
+			assertThat(metadata).isNotNull();
+			// JSON may escape the slash
+			String hints = new String(archive.getInputStream(metadata).readAllBytes(), StandardCharsets.UTF_8)
+				.replace("\\/", "/");
+			assertThat(hints).contains("\"io/github/statesync/redis/publish.lua\"",
+					"\"io.github.statesync.sample.Settings$$SpringCGLIB$$0\"", "\"setMaxUploadMb\"");
+		}
+	}
+
 	private static String put(Instance instance, String body) {
 		Map<?, ?> answer = instance.http()
 			.put()
@@ -131,13 +171,13 @@ class SampleAppEndToEndTests {
 	 */
 	private record Instance(int index, Process process, int port, Path log) {
 
-		static Instance launch(Path jar, int redisPort, int index) throws IOException {
+		static Instance launch(Path jar, int redisPort, int index, boolean aot) throws IOException {
 			int port = freePort();
 			Path log = Files.createTempFile("sample-app-" + index + "-", ".log");
 			ProcessBuilder builder = new ProcessBuilder(
 					Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-					"-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
-					"--spring.data.redis.port=" + redisPort, "--sample.redis.fallback=false",
+					"-XX:TieredStopAtLevel=1", "-Dspring.aot.enabled=" + aot, "-jar", jar.toString(),
+					"--server.port=" + port, "--spring.data.redis.port=" + redisPort, "--sample.redis.fallback=false",
 					"--statesync.node-id=e2e-" + index)
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile());

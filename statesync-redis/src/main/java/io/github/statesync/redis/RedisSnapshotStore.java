@@ -65,8 +65,14 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisSnapshotStore.class);
 
+	/**
+	 * Where the write script is on the class path ({@link RedisRuntimeHints} keeps it in
+	 * a native image).
+	 */
+	static final String PUBLISH_SCRIPT_LOCATION = "io/github/statesync/redis/publish.lua";
+
 	private static final RedisScript<String> PUBLISH_SCRIPT = RedisScript
-		.of(new ClassPathResource("io/github/statesync/redis/publish.lua"), String.class);
+		.of(new ClassPathResource(PUBLISH_SCRIPT_LOCATION), String.class);
 
 	private static final String REVISION_MARKER = "\"revision\":\"0\"";
 

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.aop.SpringProxy;
+import org.springframework.aop.TargetSource;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.target.HotSwappableTargetSource;
@@ -26,8 +28,8 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.Ordered;
 import org.springframework.core.PriorityOrdered;
@@ -49,8 +51,8 @@ import org.springframework.util.ReflectionUtils;
  * @author statesync
  * @since 0.1.0
  */
-public final class SyncedTopicBeanPostProcessor
-		implements BeanPostProcessor, BeanFactoryAware, PriorityOrdered, SmartInitializingSingleton {
+public final class SyncedTopicBeanPostProcessor implements SmartInstantiationAwareBeanPostProcessor, BeanFactoryAware,
+		PriorityOrdered, SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncedTopicBeanPostProcessor.class);
 
@@ -93,12 +95,42 @@ public final class SyncedTopicBeanPostProcessor
 		}
 		HotSwappableTargetSource targetSource = new HotSwappableTargetSource(bean);
 		registry.registerBean(topic, bean, targetSource);
+		return proxyFactory(targetSource).getProxy(type.getClassLoader());
+	}
+
+	/**
+	 * Predict the class of the proxy {@link #postProcessAfterInitialization} will return,
+	 * by making that very class: AOT processing calls this for every bean, keeps the
+	 * classes made and their reflection hints, and an AOT-processed application (a native
+	 * image above all, which cannot define classes at run time) loads the class made at
+	 * build time instead of generating it.
+	 * @param beanClass the class of the bean as known so far
+	 * @param beanName the name of the bean
+	 * @return the class of the proxy, or {@code beanClass} if the bean stays as it is
+	 */
+	@Override
+	public Class<?> determineBeanType(Class<?> beanClass, String beanName) {
+		Class<?> type = ClassUtils.getUserClass(beanClass);
+		// an interface or a proxy already: the bean's own class is not known here, or it
+		// stays as it is
+		if (type.isInterface() || SpringProxy.class.isAssignableFrom(beanClass) || Modifier.isFinal(type.getModifiers())
+				|| !findAnnotation(type, beanName).isPresent()) {
+			return beanClass;
+		}
+		return proxyFactory(new PredictedTargetSource(beanClass)).getProxyClass(type.getClassLoader());
+	}
+
+	/**
+	 * The one place the proxy is configured: a prediction that differed from the proxy
+	 * made would name a class that an AOT-processed application then loads in its place.
+	 */
+	private static ProxyFactory proxyFactory(TargetSource targetSource) {
 		ProxyFactory proxyFactory = new ProxyFactory();
 		proxyFactory.setTargetSource(targetSource);
 		proxyFactory.setProxyTargetClass(true);
 		// lets Jackson write the proxy as its current target (SyncedTopicJacksonModule)
 		proxyFactory.addInterface(SyncedTopicProxy.class);
-		return proxyFactory.getProxy(type.getClassLoader());
+		return proxyFactory;
 	}
 
 	/**
@@ -189,6 +221,10 @@ public final class SyncedTopicBeanPostProcessor
 	}
 
 	private MergedAnnotation<SyncedTopic> findAnnotation(Object bean, String beanName) {
+		return findAnnotation(ClassUtils.getUserClass(bean), beanName);
+	}
+
+	private MergedAnnotation<SyncedTopic> findAnnotation(Class<?> userClass, String beanName) {
 		// The @Bean method's annotation is the more specific one: it wins.
 		if (this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
 				&& this.beanFactory.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition definition
@@ -199,8 +235,38 @@ public final class SyncedTopicBeanPostProcessor
 				return onMethod;
 			}
 		}
-		return MergedAnnotations.from(ClassUtils.getUserClass(bean), MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+		return MergedAnnotations.from(userClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
 			.get(SyncedTopic.class);
+	}
+
+	/**
+	 * Stands for the {@link HotSwappableTargetSource} of a bean not created yet: the same
+	 * target class, and not static either, so that the proxy class made for it is the one
+	 * made for the bean.
+	 */
+	private static final class PredictedTargetSource implements TargetSource {
+
+		private final Class<?> targetClass;
+
+		PredictedTargetSource(Class<?> targetClass) {
+			this.targetClass = targetClass;
+		}
+
+		@Override
+		public Class<?> getTargetClass() {
+			return this.targetClass;
+		}
+
+		@Override
+		public boolean isStatic() {
+			return false;
+		}
+
+		@Override
+		public Object getTarget() {
+			throw new IllegalStateException("Only stands for a bean's target in a proxy class prediction");
+		}
+
 	}
 
 }

@@ -9,13 +9,15 @@ import io.github.statesync.boot.sync.SyncedTopicRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
+import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RegisteredBean;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
@@ -39,10 +41,14 @@ import org.springframework.util.ClassUtils;
  * @author statesync
  * @since 0.1.0
  */
-public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+public final class SyncedValueBeanRegistrar
+		implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, BeanRegistrationAotProcessor {
 
 	/** Prefix of the names of the registered {@code SyncedValue} beans. */
 	public static final String BEAN_NAME_PREFIX = "statesync.syncedValue.";
+
+	// the name StateSyncAutoConfiguration gives the registry, unless found otherwise
+	private static final String DEFAULT_REGISTRY_BEAN_NAME = "syncedTopicRegistry";
 
 	private static final ConfigurationPropertyName TOPICS = ConfigurationPropertyName.of("statesync.topics");
 
@@ -81,6 +87,7 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 		ClassLoader classLoader = (registry instanceof org.springframework.beans.factory.config.ConfigurableBeanFactory factory)
 				? factory.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
 		Map<String, Class<?>> topics = new LinkedHashMap<>();
+		String registryBeanName = DEFAULT_REGISTRY_BEAN_NAME;
 		for (String beanName : registry.getBeanDefinitionNames()) {
 			BeanDefinition definition = registry.getBeanDefinition(beanName);
 			MergedAnnotation<SyncedTopic> annotation = MergedAnnotation.missing();
@@ -112,6 +119,9 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 					.get(SyncedTopic.class);
 				typeName = beanClass.getName();
 			}
+			if (SyncedTopicRegistry.class.getName().equals(typeName)) {
+				registryBeanName = beanName;
+			}
 			if (annotation.isPresent() && typeName != null) {
 				// a lazy bean would never be created, so its topic would never sync
 				definition.setLazyInit(false);
@@ -126,14 +136,29 @@ public final class SyncedValueBeanRegistrar implements BeanDefinitionRegistryPos
 				}
 			});
 		}
-		BeanFactory beanFactory = (BeanFactory) registry;
+		String factoryBeanName = registryBeanName;
 		topics.forEach((topic, type) -> {
-			RootBeanDefinition definition = new RootBeanDefinition(SyncedValue.class);
+			// The registry's value(topic), declared rather than hidden in a lambda: AOT
+			// processing writes it as code (an instance supplier it cannot).
+			RootBeanDefinition definition = new RootBeanDefinition();
+			definition.setFactoryBeanName(factoryBeanName);
+			definition.setFactoryMethodName("value");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, topic);
 			definition.setTargetType(ResolvableType.forClassWithGenerics(SyncedValue.class, type));
-			definition.setInstanceSupplier(() -> beanFactory.getBean(SyncedTopicRegistry.class).value(topic));
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, topic));
 			registry.registerBeanDefinition(BEAN_NAME_PREFIX + topic, definition);
 		});
+	}
+
+	/**
+	 * Nothing to contribute: the definitions this registrar made are written as code with
+	 * the others, so an AOT-processed application does not run it again (the default of
+	 * {@link #isBeanExcludedFromAotProcessing()}); its topics are those known at build
+	 * time.
+	 */
+	@Override
+	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
+		return null;
 	}
 
 	private Class<?> configuredType(String topic, String type, @Nullable ClassLoader classLoader) {
