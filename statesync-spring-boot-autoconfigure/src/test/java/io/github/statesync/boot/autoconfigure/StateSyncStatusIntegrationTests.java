@@ -23,6 +23,7 @@ import io.github.statesync.core.engine.TopicStatus;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.test.redis.RedisServerExtension;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,8 +140,12 @@ class StateSyncStatusIntegrationTests {
 				Revision next = context.getBean(StatePublisher.class).publish("settings", Map.of("theme", "light"));
 				await(settings.whenApplied(next));
 				assertThat(settings.status().status()).isEqualTo(TopicStatus.CURRENT);
-				assertThat(context.getBean(StateSyncHealthIndicator.class).health(true).getStatus())
-					.isEqualTo(Status.UP);
+				// health also waits for the subscription the pause cut to be back
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(15))
+					.untilAsserted(
+							() -> assertThat(context.getBean(StateSyncHealthIndicator.class).health(true).getStatus())
+								.isEqualTo(Status.UP));
 			});
 	}
 
