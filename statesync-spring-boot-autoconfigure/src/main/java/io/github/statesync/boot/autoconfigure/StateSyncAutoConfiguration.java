@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.statesync.boot.SnapshotMigration;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
@@ -30,6 +31,7 @@ import io.github.statesync.boot.validate.PublishValidator;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.engine.SyncScheduler;
+import io.github.statesync.core.history.HistoryRetention;
 import io.github.statesync.core.history.StateHistory;
 import io.github.statesync.core.publish.StatePublisher;
 import io.github.statesync.core.spi.SnapshotArchive;
@@ -146,34 +148,13 @@ public final class StateSyncAutoConfiguration {
 
 	/**
 	 * The publisher: checks a publish with the readers' rules, then with every
-	 * {@link PublishValidator} bean in {@code @Order}, each known by its bean name.
+	 * {@link PublishValidator} bean in {@code @Order}, each known by its bean name;
+	 * stamps the topic's schema version; keeps the topic's history and logs the audit
+	 * line.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(StatePublisher.class)
 	EchoingStatePublisher statePublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PublishValidator> validators,
-			ListableBeanFactory beanFactory, TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
-		return echoingPublisher(transport, registry, jsonMapper, validators, beanFactory, settingsResolver, properties);
-	}
-
-	/**
-	 * History and rollback, through the application's publisher when it is the
-	 * auto-configured one (else through one of its own over the same transport, so that a
-	 * rollback is still checked, echoed and audited).
-	 */
-	@Bean
-	@ConditionalOnMissingBean(StateHistory.class)
-	PublisherStateHistory stateHistory(ObjectProvider<StatePublisher> publisher, StateSyncTransport transport,
-			SyncedTopicRegistry registry, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PublishValidator> validators, ListableBeanFactory beanFactory,
-			TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
-		EchoingStatePublisher own = (publisher.getIfAvailable() instanceof EchoingStatePublisher echoing) ? echoing
-				: echoingPublisher(transport, registry, jsonMapper, validators, beanFactory, settingsResolver,
-						properties);
-		return new PublisherStateHistory(own);
-	}
-
-	private static EchoingStatePublisher echoingPublisher(StateSyncTransport transport, SyncedTopicRegistry registry,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PublishValidator> validators,
 			ListableBeanFactory beanFactory, TopicSettingsResolver settingsResolver, StateSyncProperties properties) {
 		Map<PublishValidator, String> names = new IdentityHashMap<>();
@@ -183,10 +164,26 @@ public final class StateSyncAutoConfiguration {
 			.forEach((validator) -> ordered.put(
 					Objects.requireNonNullElseGet(names.get(validator), () -> validator.getClass().getName()),
 					validator));
+		Map<String, HistoryRetention> retentions = new ConcurrentHashMap<>();
 		return new EchoingStatePublisher(transport.publisher(), registry, mapper(jsonMapper), ordered,
 				(topic) -> transport.provider(settingsResolver.resolve(topic, registry.beanTopic(topic))),
 				properties.getRedis().getPublishTimeout(), (topic) -> declaredSchemaVersion(properties, topic),
-				(topic) -> PropertiesTopicSettingsResolver.historyRetention(properties, topic), transport.nodeId());
+				(topic) -> retentions.computeIfAbsent(topic,
+						(name) -> PropertiesTopicSettingsResolver.historyRetention(properties, name)),
+				transport.nodeId());
+	}
+
+	/**
+	 * History and rollback, through the auto-configured publisher, so that a rollback is
+	 * checked, echoed and audited like any write. An application that replaces the
+	 * {@link StatePublisher} gets no history bean: a rollback must not write around its
+	 * publisher.
+	 */
+	@Bean
+	@ConditionalOnBean(EchoingStatePublisher.class)
+	@ConditionalOnMissingBean(StateHistory.class)
+	PublisherStateHistory stateHistory(EchoingStatePublisher publisher) {
+		return new PublisherStateHistory(publisher);
 	}
 
 	@Bean

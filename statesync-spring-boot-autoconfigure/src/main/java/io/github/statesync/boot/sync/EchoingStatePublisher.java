@@ -255,13 +255,14 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 */
 	public Revision rollback(String topic, Revision revision) {
 		HistoryEntry entry = historyStore().entry(topic, revision).orElseThrow(() -> notInHistory(topic, revision));
-		JsonNode data = this.mapper.readTree(entry.envelope()).get("data");
+		JsonNode envelope = this.mapper.readTree(entry.envelope());
+		JsonNode data = envelope.get("data");
 		if (data == null) {
 			throw new IllegalStateException(
 					"History entry " + revision + " of topic '" + topic + "' holds an envelope without data: "
 							+ entry.envelope().substring(0, Math.min(entry.envelope().length(), 80)));
 		}
-		return write(topic, data, rollbackVersion(topic, revision, entry), ROLLBACK, HistoryEntry.Operation.ROLLBACK,
+		return write(topic, data, rollbackVersion(topic, revision, envelope), ROLLBACK, HistoryEntry.Operation.ROLLBACK,
 				revision);
 	}
 
@@ -270,8 +271,8 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 	 * checks the data with its own version's type, so it rolls back only entries of that
 	 * version.
 	 */
-	private int rollbackVersion(String topic, Revision revision, HistoryEntry entry) {
-		JsonNode member = this.mapper.readTree(entry.envelope()).get("schemaVersion");
+	private int rollbackVersion(String topic, Revision revision, JsonNode envelope) {
+		JsonNode member = envelope.get("schemaVersion");
 		int version = (member != null && member.isInt()) ? member.intValue() : SnapshotEnvelope.UNVERSIONED;
 		TopicSettings settings = this.registry.settings(topic);
 		if (settings != null && settings.schemaVersion() != version) {
@@ -402,8 +403,9 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 
 	/**
 	 * The state a publish replaces: the one this node holds when it follows the topic and
-	 * holds a revision (the expected one, for a compare-and-set), else the store's, bound
-	 * to the topic's type when this node follows it and readers accept it.
+	 * holds a revision (the expected one, for a compare-and-set), else the store's, read
+	 * as this node would apply it (migrated to its schema version, bound to the topic's
+	 * type) when it follows the topic and readers accept it.
 	 */
 	private SyncedValue.Snapshot<?> current(String topic, @Nullable TopicApplier applier, @Nullable Revision expected) {
 		if (applier != null) {
@@ -419,10 +421,11 @@ public final class EchoingStatePublisher implements ValidatingStatePublisher {
 		Object value = stored.data();
 		if (applier != null) {
 			try {
-				value = applier.check(stored.data());
+				value = applier.checkStored(stored);
 			}
 			catch (SnapshotRejectedException ex) {
-				// the stored state is one readers refuse: validators see it as JSON
+				// the stored state is one readers refuse (a newer schema version, or
+				// invalid): validators see it as JSON
 			}
 		}
 		return new SyncedValue.Snapshot<>(stored.revision(), value);

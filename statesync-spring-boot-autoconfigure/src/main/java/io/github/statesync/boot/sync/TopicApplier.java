@@ -121,6 +121,18 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 		return candidate(data, this.value.get());
 	}
 
+	/**
+	 * Check a stored snapshot as this node would apply it: in this node's schema version
+	 * (older data migrated, newer data refused), bound and validated. The writer calls
+	 * this for the state a publish replaces when it holds none itself.
+	 * @param snapshot the stored snapshot
+	 * @return the state readers would swap in, never applied here
+	 * @throws SnapshotRejectedException if readers would refuse the snapshot
+	 */
+	Object checkStored(SnapshotEnvelope<JsonNode> snapshot) {
+		return candidate(readable(snapshot), this.value.get());
+	}
+
 	private Object candidate(JsonNode data, @Nullable Object current) {
 		Object candidate = bind(data, current);
 		if (this.validator != null) {

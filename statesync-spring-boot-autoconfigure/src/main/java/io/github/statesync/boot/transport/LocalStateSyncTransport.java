@@ -135,8 +135,7 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 					: Revision.of(Math.max(1, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
 			written = new SnapshotEnvelope<>(next, tree, -1, metadata.schemaVersion());
 			this.snapshots.put(topic, written);
-			remember(topic, next, currentRevision, bytes.length, digest, metadata, "{\"revision\":\"" + next + "\","
-					+ SnapshotEnvelope.schemaVersionMember(metadata.schemaVersion()) + "\"data\":" + json + "}");
+			remember(topic, next, currentRevision, bytes.length, digest, metadata, json);
 		}
 		this.channel.send(MessageBuilder
 			.withPayload(new InvalidationEvent(topic, written.revision(), this.nodeId, System.currentTimeMillis()))
@@ -150,11 +149,13 @@ public final class LocalStateSyncTransport implements StateSyncTransport {
 	 * {@code this}.
 	 */
 	private void remember(String topic, Revision revision, Revision previous, long size, String digest,
-			WriteMetadata metadata, String envelope) {
+			WriteMetadata metadata, String json) {
 		HistoryRetention retention = metadata.retention();
 		if (!retention.isEnabled()) {
 			return;
 		}
+		String envelope = "{\"revision\":\"" + revision + "\","
+				+ SnapshotEnvelope.schemaVersionMember(metadata.schemaVersion()) + "\"data\":" + json + "}";
 		long now = System.currentTimeMillis();
 		String fields = HistoryRecords.writerFields(size, digest, metadata, this.nodeId);
 		long stored = HistoryRecords.format(revision, previous, now, fields, envelope)

@@ -11,6 +11,9 @@ import io.github.statesync.boot.SyncedTopic;
 import io.github.statesync.boot.autoconfigure.redis.StateSyncRedisAutoConfiguration;
 import io.github.statesync.boot.autoconfigure.rest.StateSyncRestAutoConfiguration;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.validate.PublishProposal;
+import io.github.statesync.boot.validate.PublishValidator;
+import io.github.statesync.boot.validate.PublishVerdict;
 import io.github.statesync.core.archive.FileSnapshotArchive;
 import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncListener;
@@ -78,6 +81,28 @@ class SchemaVersionIntegrationTests {
 			.withUserConfiguration(pricing)
 			.withPropertyValues("spring.data.redis.port=" + redis.server().port(), "statesync.node-id=" + id,
 					"statesync.topics.pricing.stale-after=500ms");
+	}
+
+	@Test
+	void aPublishValidatorOfANodeHoldingNothingSeesNewerStoredDataAsJsonNotBoundIntoItsType() {
+		node("new", PricingV2Configuration.class).run((newer) -> {
+			Revision stored = newer.getBean(StatePublisher.class).publish("pricing", new PricingV2(1999, "EUR"));
+			node("old", PricingV1Configuration.class).withUserConfiguration(RecordingValidatorConfiguration.class)
+				.run((old) -> {
+					assertThat(old).hasNotFailed();
+					assertThat(old.getBean(SyncedTopicRegistry.class).handle("pricing").localRevision())
+						.isEqualTo(Revision.ZERO);
+
+					old.getBean(StatePublisher.class).publish("pricing", new PricingV1(7));
+
+					List<PublishProposal> seen = old.getBean(RecordingValidatorConfiguration.class).proposals;
+					assertThat(seen).singleElement().satisfies((proposal) -> {
+						assertThat(proposal.currentRevision()).isEqualTo(stored);
+						assertThat(proposal.current()).isInstanceOf(JsonNode.class);
+						assertThat(proposal.current().toString()).contains("\"priceCents\":1999");
+					});
+				});
+		});
 	}
 
 	@Test
@@ -389,6 +414,21 @@ class SchemaVersionIntegrationTests {
 			if (error.phase() == SyncPhase.APPLY || error.phase() == SyncPhase.ARCHIVE) {
 				this.errors.add(error);
 			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingValidatorConfiguration {
+
+		final List<PublishProposal> proposals = new CopyOnWriteArrayList<>();
+
+		@Bean
+		PublishValidator recording() {
+			return (proposal) -> {
+				this.proposals.add(proposal);
+				return PublishVerdict.ok();
+			};
 		}
 
 	}
