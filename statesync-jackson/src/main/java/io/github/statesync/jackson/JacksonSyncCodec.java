@@ -8,6 +8,7 @@ import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
+import io.github.statesync.core.protocol.Topics;
 import io.github.statesync.core.spi.SyncCodec;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -37,11 +38,21 @@ public final class JacksonSyncCodec implements SyncCodec {
 	/** Default deepest accepted JSON nesting. */
 	public static final int DEFAULT_MAX_NESTING_DEPTH = 64;
 
+	/**
+	 * Largest event the scanner reads; larger ones (far above any invalidation, and far
+	 * below Jackson's limits on a string's length) go to Jackson's parser.
+	 */
+	private static final int MAX_SCANNED_BYTES = 1024 * 1024;
+
 	private final JsonMapper dataMapper;
 
 	private final JsonMapper treeMapper;
 
 	private final int maxPayloadBytes;
+
+	private final int maxNestingDepth;
+
+	private final StringCache strings = new StringCache();
 
 	/**
 	 * Create a codec with a default mapper and the default limits.
@@ -62,6 +73,7 @@ public final class JacksonSyncCodec implements SyncCodec {
 		}
 		this.dataMapper = dataMapper;
 		this.maxPayloadBytes = maxPayloadBytes;
+		this.maxNestingDepth = maxNestingDepth;
 		StreamReadConstraints constraints = StreamReadConstraints.builder()
 			.maxNestingDepth(maxNestingDepth)
 			.maxDocumentLength(maxPayloadBytes)
@@ -75,13 +87,58 @@ public final class JacksonSyncCodec implements SyncCodec {
 	}
 
 	/**
-	 * Decode an event by streaming over its members: invalidations are the hot path (one
-	 * per write per subscriber, most of them dropped by the revision gate), so no tree is
-	 * built except for inline {@code data}.
+	 * Decode an event: invalidations are the hot path (one per write per subscriber, most
+	 * of them dropped by the revision gate), so a scanner reads their members straight
+	 * from the bytes, allocating only what the event holds, and only inline {@code data}
+	 * becomes a tree. A payload the scanner does not vouch for (malformed, unusual, a
+	 * member of the wrong kind) is decoded by Jackson's streaming parser, which accepts
+	 * it or names the problem.
 	 */
 	@Override
 	public InvalidationEvent decodeEvent(byte[] payload) {
 		checkSize(payload, "invalidation event");
+		if (payload.length <= MAX_SCANNED_BYTES) {
+			EventScanner scanner = new EventScanner(payload, this.maxNestingDepth, this.strings);
+			if (scanner.scan()) {
+				InvalidationEvent event = scanned(scanner, payload);
+				if (event != null) {
+					return event;
+				}
+			}
+		}
+		return decodeEventWithParser(payload);
+	}
+
+	/**
+	 * Build the event a scan read; its data, if any, is parsed into a tree from its own
+	 * slice of the payload.
+	 * @return the event, or {@code null} if the data could not be parsed (Jackson's path
+	 * then names the problem)
+	 * @throws ProtocolException if the event breaks the protocol
+	 */
+	private @Nullable InvalidationEvent scanned(EventScanner scanner, byte[] payload) {
+		JsonNode data = null;
+		if (scanner.dataStart >= 0) {
+			try {
+				data = this.treeMapper.readTree(payload, scanner.dataStart, scanner.dataEnd - scanner.dataStart);
+			}
+			catch (JacksonException ex) {
+				return null;
+			}
+		}
+		if (scanner.hasRevision && scanner.revisionText == null) {
+			return new InvalidationEvent(Topics.requireValid(scanner.topic), Revision.of(scanner.revision),
+					scanner.sourceId, scanner.timestampMs, data);
+		}
+		return InvalidationEvent.parse(scanner.topic, scanner.revisionText, scanner.sourceId, scanner.timestampMs,
+				data);
+	}
+
+	/**
+	 * Decode an event with Jackson's streaming parser: the reference the scanner agrees
+	 * with, and the path for every payload the scanner does not vouch for.
+	 */
+	InvalidationEvent decodeEventWithParser(byte[] payload) {
 		Member topic = Member.ABSENT;
 		Member revision = Member.ABSENT;
 		String sourceId = null;
@@ -98,7 +155,7 @@ public final class JacksonSyncCodec implements SyncCodec {
 				switch (name) {
 					case "topic" -> topic = Member.of(parser, value);
 					case "revision" -> revision = Member.of(parser, value);
-					case "sourceId" -> sourceId = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					case "sourceId" -> sourceId = stringOrNull(parser, value);
 					case "timestampMs" -> timestampMs = longOrNull(parser, value);
 					case "data" -> data = (value != JsonToken.VALUE_NULL) ? parser.readValueAsTree() : null;
 					default -> parser.skipChildren();
@@ -205,6 +262,15 @@ public final class JacksonSyncCodec implements SyncCodec {
 			throw new IllegalArgumentException(
 					"Cannot encode " + data.getClass().getName() + " as JSON: " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	private static @Nullable String stringOrNull(JsonParser parser, JsonToken token) {
+		if (token != JsonToken.VALUE_STRING) {
+			// an object or array is skipped whole, as an unknown member's value is
+			parser.skipChildren();
+			return null;
+		}
+		return parser.getString();
 	}
 
 	private static @Nullable Long longOrNull(JsonParser parser, JsonToken token) {
