@@ -41,6 +41,7 @@ import reactor.core.publisher.Flux;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisElementReader;
@@ -61,7 +62,7 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * @author statesync
  * @since 0.1.0
  */
-public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
+public final class RedisSnapshotStore implements StatePublisher, HistoryStore, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisSnapshotStore.class);
 
@@ -122,6 +123,12 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 	private final RedisPubSubMode pubSubMode;
 
 	private final @Nullable RedisReplicaReader snapshotReader;
+
+	/**
+	 * Snapshot reads as plain asynchronous {@code GET}s when the factory is Lettuce's and
+	 * no snapshot reader is given, else {@code null} (reads go through the template).
+	 */
+	private final @Nullable LettuceSnapshotReads lettuceReads;
 
 	private final ClusterTopologyRefresh topology;
 
@@ -221,6 +228,21 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 		this.pubSubMode = Objects.requireNonNull(pubSubMode, "pubSubMode must not be null");
 		this.topology = new ClusterTopologyRefresh(connectionFactory);
 		this.snapshotReader = snapshotReader;
+		this.lettuceReads = (snapshotReader == null && connectionFactory instanceof LettuceConnectionFactory lettuce)
+				? new LettuceSnapshotReads(lettuce) : null;
+	}
+
+	/**
+	 * Release the connection snapshot reads hold, if they hold one of their own (a
+	 * Lettuce factory whose native connection is not shared); the factory's shared
+	 * connection stays the factory's. Fetches after this fail. Idempotent.
+	 * @since 0.1.0
+	 */
+	@Override
+	public void close() {
+		if (this.lettuceReads != null) {
+			this.lettuceReads.close();
+		}
 	}
 
 	/**
@@ -249,9 +271,12 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 
 	/**
 	 * Return a provider that decodes with its own codec (for example with another payload
-	 * limit). Its futures complete, decoded, on the thread that completes the read (the
-	 * Redis client's I/O thread); where a snapshot is applied is the sync handle's
-	 * business. Each envelope carries the size it was read at
+	 * limit). With a Lettuce connection factory a fetch is one asynchronous {@code GET}
+	 * on a connection of the factory's kept for every read (see {@link #close()}); with
+	 * another reactive factory it goes through a {@code ReactiveRedisTemplate}. Its
+	 * futures complete, decoded, on the thread that completes the read (the Redis
+	 * client's I/O thread); where a snapshot is applied is the sync handle's business.
+	 * Each envelope carries the size it was read at
 	 * ({@link SnapshotEnvelope#encodedSize()}) when the codec records it.
 	 * @param <T> the type of the data
 	 * @param dataType the type to bind the data to
@@ -640,6 +665,17 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 		@Override
 		public CompletableFuture<@Nullable SnapshotEnvelope<T>> fetch(String topic, Revision knownRevision) {
 			String key = RedisSnapshotStore.this.keys.snapshotKey(topic);
+			LettuceSnapshotReads lettuce = RedisSnapshotStore.this.lettuceReads;
+			if (lettuce != null) {
+				// one stage: the failure is named and the payload decoded where the read
+				// completes
+				return lettuce.get(key).handle((payload, failure) -> {
+					if (failure != null) {
+						throw new CompletionException(fetchFailure(topic, key, lettuce.translate(failure)));
+					}
+					return decode(topic, knownRevision, payload);
+				});
+			}
 			RedisReplicaReader reader = RedisSnapshotStore.this.snapshotReader;
 			CompletableFuture<byte @Nullable []> read = (reader != null)
 					? reader.get(key)
@@ -649,16 +685,18 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore {
 						.get(key)
 						.onErrorMap((ex) -> fetchFailure(topic, key, ex))
 						.toFuture();
-			return read.thenApply((payload) -> {
-				if (payload != null) {
-					return this.codec.<T>decodeSnapshot(payload, this.dataType);
-				}
-				if (!knownRevision.equals(Revision.ZERO)) {
-					// a topic this node holds a revision of has no key: Redis lost it
-					throw new SnapshotMissingException(topic, knownRevision);
-				}
-				return null;
-			});
+			return read.thenApply((payload) -> decode(topic, knownRevision, payload));
+		}
+
+		private @Nullable SnapshotEnvelope<T> decode(String topic, Revision knownRevision, byte @Nullable [] payload) {
+			if (payload != null) {
+				return this.codec.<T>decodeSnapshot(payload, this.dataType);
+			}
+			if (!knownRevision.equals(Revision.ZERO)) {
+				// a topic this node holds a revision of has no key: Redis lost it
+				throw new SnapshotMissingException(topic, knownRevision);
+			}
+			return null;
 		}
 
 		@Override

@@ -221,6 +221,7 @@ final class TestNode implements SyncListener, AutoCloseable {
 			quietly(() -> follower.handle().stop());
 		}
 		quietly(this.subscriber::close);
+		quietly(this.store::close);
 		quietly(this.connectionFactory::destroy);
 	}
 

@@ -265,6 +265,7 @@ public final class RedisStateSyncTransport implements StateSyncTransport, TopicR
 	@Override
 	public void close() {
 		this.subscriber.close();
+		this.store.close();
 		if (this.replicaReader != null) {
 			this.replicaReader.close();
 		}
