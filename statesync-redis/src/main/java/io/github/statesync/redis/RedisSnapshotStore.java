@@ -677,15 +677,21 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore, A
 				});
 			}
 			RedisReplicaReader reader = RedisSnapshotStore.this.snapshotReader;
-			CompletableFuture<byte @Nullable []> read = (reader != null)
-					? reader.get(key)
-						.exceptionallyCompose((ex) -> CompletableFuture.failedFuture(fetchFailure(topic, key,
-								(ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex)))
-					: RedisSnapshotStore.this.redis.opsForValue()
-						.get(key)
-						.onErrorMap((ex) -> fetchFailure(topic, key, ex))
-						.toFuture();
-			return read.thenApply((payload) -> decode(topic, knownRevision, payload));
+			if (reader != null) {
+				return reader.get(key).handle((payload, failure) -> {
+					if (failure != null) {
+						throw new CompletionException(fetchFailure(topic, key,
+								(failure instanceof CompletionException && failure.getCause() != null)
+										? failure.getCause() : failure));
+					}
+					return decode(topic, knownRevision, payload);
+				});
+			}
+			return RedisSnapshotStore.this.redis.opsForValue()
+				.get(key)
+				.onErrorMap((ex) -> fetchFailure(topic, key, ex))
+				.toFuture()
+				.thenApply((payload) -> decode(topic, knownRevision, payload));
 		}
 
 		private @Nullable SnapshotEnvelope<T> decode(String topic, Revision knownRevision, byte @Nullable [] payload) {
