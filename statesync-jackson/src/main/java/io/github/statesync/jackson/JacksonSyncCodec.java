@@ -203,8 +203,7 @@ public final class JacksonSyncCodec implements SyncCodec {
 		if (envelope == null) {
 			return decodeSnapshotFromTree(payload, dataType);
 		}
-		return new SnapshotEnvelope<>(envelope.revision(),
-				bind(envelope.data(), dataType, "snapshot at revision " + envelope.revision() + ": data"),
+		return new SnapshotEnvelope<>(envelope.revision(), bind(envelope.data(), dataType, envelope.revision()),
 				payload.length, envelope.schemaVersion());
 	}
 
@@ -277,8 +276,8 @@ public final class JacksonSyncCodec implements SyncCodec {
 		if (data == null) {
 			throw new ProtocolException("snapshot at revision " + revision + " has no data");
 		}
-		return new SnapshotEnvelope<>(revision, bind(data, dataType, "snapshot at revision " + revision + ": data"),
-				payload.length, schemaVersion(tree, revision));
+		return new SnapshotEnvelope<>(revision, bind(data, dataType, revision), payload.length,
+				schemaVersion(tree, revision));
 	}
 
 	/**
@@ -306,16 +305,17 @@ public final class JacksonSyncCodec implements SyncCodec {
 		if (!(data instanceof JsonNode node)) {
 			throw new ProtocolException("inline data must be a JsonNode, was " + data.getClass().getName());
 		}
-		return bind(node, dataType, "inline data");
+		return bind(node, dataType, null);
 	}
 
 	/**
 	 * Bind decoded data to a type: a {@code JsonNode} type gets the node itself (it is
 	 * this call's own, fresh from the payload), any other type is bound by the data
-	 * mapper.
+	 * mapper. The revision names a snapshot's data in an error ({@code null}: inline
+	 * data); the message is built only when binding fails.
 	 */
 	@SuppressWarnings("unchecked")
-	private <T> @Nullable T bind(JsonNode data, Type dataType, String what) {
+	private <T> @Nullable T bind(JsonNode data, Type dataType, @Nullable Revision snapshotRevision) {
 		if (dataType == JsonNode.class) {
 			return (T) data;
 		}
@@ -323,6 +323,8 @@ public final class JacksonSyncCodec implements SyncCodec {
 			return this.dataMapper.treeToValue(data, this.dataMapper.constructType(dataType));
 		}
 		catch (JacksonException ex) {
+			String what = (snapshotRevision != null) ? "snapshot at revision " + snapshotRevision + ": data"
+					: "inline data";
 			throw new ProtocolException(
 					what + " does not fit " + dataType.getTypeName() + ": " + ex.getOriginalMessage(), ex);
 		}
