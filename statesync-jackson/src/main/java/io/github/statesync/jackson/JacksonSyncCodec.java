@@ -191,82 +191,8 @@ public final class JacksonSyncCodec implements SyncCodec {
 		return this.treeMapper.writeValueAsBytes(fields);
 	}
 
-	/**
-	 * Decode a snapshot: the envelope's members are streamed and only its {@code data}
-	 * becomes a tree, which is then bound. A payload that is not a plain, valid envelope
-	 * is read whole into a tree instead, which names what is wrong with it.
-	 */
 	@Override
 	public <T> SnapshotEnvelope<T> decodeSnapshot(byte[] payload, Type dataType) {
-		checkSize(payload, "snapshot");
-		Envelope envelope = readEnvelope(payload);
-		if (envelope == null) {
-			return decodeSnapshotFromTree(payload, dataType);
-		}
-		return new SnapshotEnvelope<>(envelope.revision(), bind(envelope.data(), dataType, envelope.revision()),
-				payload.length, envelope.schemaVersion());
-	}
-
-	/**
-	 * Stream over an envelope's members, building a tree of its data only.
-	 * @return the envelope, or {@code null} if it is not valid JSON, not an object, or
-	 * any member is missing or wrong (the tree path then names the problem)
-	 */
-	@Nullable Envelope readEnvelope(byte[] payload) {
-		String revision = null;
-		int schemaVersion = SnapshotEnvelope.UNVERSIONED;
-		JsonNode data = null;
-		try (JsonParser parser = this.treeMapper.createParser(payload)) {
-			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				return null;
-			}
-			JsonToken token;
-			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
-				String name = parser.currentName();
-				JsonToken value = parser.nextToken();
-				switch (name) {
-					case "revision" -> {
-						if (value != JsonToken.VALUE_STRING) {
-							return null;
-						}
-						revision = parser.getString();
-					}
-					case "schemaVersion" -> {
-						if (value == JsonToken.VALUE_NULL) {
-							schemaVersion = SnapshotEnvelope.UNVERSIONED;
-						}
-						else if (value == JsonToken.VALUE_NUMBER_INT
-								&& parser.getNumberType() == JsonParser.NumberType.INT
-								&& parser.getIntValue() >= SnapshotEnvelope.UNVERSIONED) {
-							schemaVersion = parser.getIntValue();
-						}
-						else {
-							return null;
-						}
-					}
-					// JSON null is data (the applier decides whether it fits)
-					case "data" -> data = parser.readValueAsTree();
-					default -> parser.skipChildren();
-				}
-			}
-			if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-				return null;
-			}
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-		if (data == null || !Revision.isCanonical(revision)) {
-			return null;
-		}
-		return new Envelope(Revision.parse(revision), schemaVersion, data);
-	}
-
-	/**
-	 * Decode a snapshot read whole into a tree: the reference path, which names every
-	 * problem.
-	 */
-	<T> SnapshotEnvelope<T> decodeSnapshotFromTree(byte[] payload, Type dataType) {
 		JsonNode tree = readObject(payload, "snapshot");
 		SnapshotEnvelope<T> revisionOnly = SnapshotEnvelope.parse(stringField(tree, "revision", "snapshot"), null);
 		Revision revision = revisionOnly.revision();
@@ -390,13 +316,6 @@ public final class JacksonSyncCodec implements SyncCodec {
 			throw new ProtocolException(what + ": " + name + " must be a JSON string, was " + node.getNodeType());
 		}
 		return node.stringValue();
-	}
-
-	/**
-	 * The members of a valid snapshot envelope.
-	 */
-	record Envelope(Revision revision, int schemaVersion, JsonNode data) {
-
 	}
 
 	/**
