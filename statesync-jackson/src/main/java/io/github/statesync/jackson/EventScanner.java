@@ -23,6 +23,12 @@ final class EventScanner {
 	/** Jackson's default longest number, in characters. */
 	private static final int MAX_NUMBER_LENGTH = 1000;
 
+	/**
+	 * Deepest nesting the scanner follows (it recurses); deeper events, allowed by a
+	 * larger codec limit, go to Jackson's parser.
+	 */
+	private static final int MAX_SCANNED_DEPTH = 128;
+
 	/** Jackson's default longest member name, in bytes. */
 	private static final int MAX_NAME_LENGTH = 50_000;
 
@@ -323,7 +329,7 @@ final class EventScanner {
 	}
 
 	private boolean skipObject(int depth) {
-		if (depth > this.maxDepth) {
+		if (depth > this.maxDepth || depth > MAX_SCANNED_DEPTH) {
 			return false;
 		}
 		this.pos++;
@@ -351,7 +357,7 @@ final class EventScanner {
 	}
 
 	private boolean skipArray(int depth) {
-		if (depth > this.maxDepth) {
+		if (depth > this.maxDepth || depth > MAX_SCANNED_DEPTH) {
 			return false;
 		}
 		this.pos++;

@@ -11,6 +11,7 @@ import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +108,18 @@ class JacksonSyncCodecEventScanTests {
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> decode("{\"topic\":\"t\",\"revision\":\"1\",\"data\":" + eight + "}"))
 			.withMessageContaining("nesting depth");
+	}
+
+	@Test
+	void decodesEventsNestedDeeperThanTheScannerFollowsWithTheParser() {
+		JacksonSyncCodec deep = new JacksonSyncCodec(JsonMapper.builder().build(), 1024 * 1024, 2000);
+		String nested = "[".repeat(1500) + "]".repeat(1500);
+		byte[] payload = ("{\"x\":" + nested + ",\"topic\":\"t\",\"revision\":\"1\",\"data\":" + nested + "}")
+			.getBytes(StandardCharsets.UTF_8);
+		assertThat(new EventScanner(payload, 2000, new StringCache()).scan()).isFalse();
+		InvalidationEvent event = deep.decodeEvent(payload);
+		assertThat(event.topic()).isEqualTo("t");
+		assertThat(event.data()).isInstanceOf(JsonNode.class);
 	}
 
 	@Test
