@@ -44,6 +44,27 @@ public final class SyncedTopicRegistry {
 		return topicValue(topic);
 	}
 
+	/**
+	 * Return the value of a topic, typed: the way to read topics declared in bulk by a
+	 * {@link io.github.statesync.boot.StateSyncTopicGroup StateSyncTopicGroup}, which
+	 * have no bean of their own. Once the topic started, its declared type is checked.
+	 * @param <T> the type
+	 * @param topic the topic
+	 * @param type the type of the topic's state, or a supertype of it
+	 * @return the value
+	 * @throws IllegalArgumentException if the topic started with a type that is not a
+	 * {@code type}
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> SyncedValue<T> value(String topic, Class<T> type) {
+		TopicSettings topicSettings = this.settings.get(topic);
+		if (topicSettings != null && !type.isAssignableFrom(topicSettings.type())) {
+			throw new IllegalArgumentException(
+					"Topic '" + topic + "' holds " + topicSettings.type().getName() + ", not " + type.getName());
+		}
+		return (SyncedValue<T>) topicValue(topic);
+	}
+
 	TopicValue<?> topicValue(String topic) {
 		return this.values.computeIfAbsent(topic, TopicValue::new);
 	}
