@@ -139,7 +139,7 @@ public final class TopicStatistics implements SyncListener {
 	@Override
 	public void onApplied(String topic, Revision previous, Revision applied, @Nullable Long eventTimestampMs) {
 		Topic stats = topic(topic);
-		stats.lastApplied = this.clock.instant();
+		stats.applied(this.clock.instant());
 		stats.recorder.applied(eventTimestampMs);
 	}
 
@@ -151,7 +151,7 @@ public final class TopicStatistics implements SyncListener {
 	@Override
 	public void onError(SyncError error) {
 		Topic topic = topic(error.topic());
-		topic.increment(Topic.ERRORS + error.phase().ordinal());
+		topic.incrementErrors(error.phase());
 		topic.lastError = new LastError(error.phase(), error.cause().getClass().getSimpleName(),
 				String.valueOf(Credentials.mask(error.cause().getMessage())), this.clock.instant());
 		topic.recorder.error(error.phase());
@@ -279,19 +279,20 @@ public final class TopicStatistics implements SyncListener {
 	 * What happened to one topic. The counts sit in one {@code long[]} updated
 	 * atomically: a topic's events come from a few threads at most (its subscription's
 	 * I/O thread, an apply thread, the scheduler), so striped adders would buy nothing
-	 * and cost ~0.5 KB per topic.
+	 * and cost ~0.5 KB per topic. Error counts, which most topics never need, get an
+	 * array of their own on the first error.
 	 */
 	public static final class Topic {
 
 		private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
 
+		private static final long NEVER = Long.MIN_VALUE;
+
 		static final int INVALIDATIONS = 0;
 
 		static final int REFRESHES = INVALIDATIONS + InvalidationOutcome.values().length;
 
-		static final int ERRORS = REFRESHES + RefreshOutcome.values().length;
-
-		static final int COALESCED = ERRORS + SyncPhase.values().length;
+		static final int COALESCED = REFRESHES + RefreshOutcome.values().length;
 
 		static final int RETRIES = COALESCED + 1;
 
@@ -301,7 +302,11 @@ public final class TopicStatistics implements SyncListener {
 
 		private final long[] counts = new long[SIZE];
 
-		private volatile @Nullable Instant lastApplied;
+		private volatile long @Nullable [] errors;
+
+		// nanoseconds since the epoch, NEVER before the first apply: no Instant kept
+		// per topic
+		private volatile long lastAppliedNanos = NEVER;
 
 		private volatile @Nullable LastError lastError;
 
@@ -313,6 +318,24 @@ public final class TopicStatistics implements SyncListener {
 
 		void increment(int index) {
 			COUNTS.getAndAdd(this.counts, index, 1L);
+		}
+
+		void incrementErrors(SyncPhase phase) {
+			long[] counts = this.errors;
+			if (counts == null) {
+				synchronized (this) {
+					counts = this.errors;
+					if (counts == null) {
+						counts = new long[SyncPhase.values().length];
+						this.errors = counts;
+					}
+				}
+			}
+			COUNTS.getAndAdd(counts, phase.ordinal(), 1L);
+		}
+
+		void applied(Instant time) {
+			this.lastAppliedNanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
 		}
 
 		private long count(int index) {
@@ -343,7 +366,8 @@ public final class TopicStatistics implements SyncListener {
 		 * @return the count
 		 */
 		public long errors(SyncPhase phase) {
-			return count(ERRORS + phase.ordinal());
+			long[] counts = this.errors;
+			return (counts != null) ? (long) COUNTS.getVolatile(counts, phase.ordinal()) : 0;
 		}
 
 		/**
@@ -376,7 +400,8 @@ public final class TopicStatistics implements SyncListener {
 		 * @return the time, or {@code null} if none was
 		 */
 		public @Nullable Instant lastApplied() {
-			return this.lastApplied;
+			long nanos = this.lastAppliedNanos;
+			return (nanos != NEVER) ? Instant.ofEpochSecond(0, nanos) : null;
 		}
 
 		/**
