@@ -74,7 +74,7 @@ public final class BenchmarkMain {
 			case "burst" ->
 				List.of(new BurstScenario(redis, mode, false).run(), new BurstScenario(redis, mode, true).run());
 			case "fanout" -> List.of(new FanOutScenario(redis, mode).run());
-			case "scale" -> List.of(new ScaleScenario(redis, mode).run());
+			case "scale" -> new ScaleScenario(redis, mode).run();
 			case "engine" -> new EngineScenario(mode).run();
 			case "reconcile" -> new ReconcileScenario(redis, mode).run();
 			case "cluster" -> new ClusterScenario(redis, mode).run();

@@ -1,8 +1,15 @@
 package io.github.statesync.benchmarks.scale;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * What the scale scenario reads from this JVM: heap used after garbage collection and the
@@ -11,6 +18,9 @@ import java.util.TreeMap;
  * @author statesync
  */
 final class JvmProbe {
+
+	// " 1: 123456 7890123 java.lang.String (java.base@17.0.15)"
+	private static final Pattern HISTOGRAM_ROW = Pattern.compile("\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+).*");
 
 	private JvmProbe() {
 	}
@@ -32,6 +42,51 @@ final class JvmProbe {
 			used = now;
 		}
 		return used;
+	}
+
+	/**
+	 * Return the live objects' bytes by class, from a class histogram (which collects
+	 * garbage first), as {@code jcmd <pid> GC.class_histogram} prints it.
+	 * @return the bytes of each class's instances
+	 */
+	static Map<String, Long> classHistogram() {
+		String histogram;
+		try {
+			histogram = (String) ManagementFactory.getPlatformMBeanServer()
+				.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+						new Object[] { new String[0] }, new String[] { String[].class.getName() });
+		}
+		catch (JMException ex) {
+			throw new IllegalStateException("No class histogram from this JVM", ex);
+		}
+		Map<String, Long> bytes = new HashMap<>();
+		for (String line : histogram.split("\\R")) {
+			Matcher row = HISTOGRAM_ROW.matcher(line);
+			if (row.matches()) {
+				bytes.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+			}
+		}
+		return bytes;
+	}
+
+	/**
+	 * Return how many bytes each of {@code count} objects (topics) adds per class, the
+	 * classes that add most first.
+	 * @param before the histogram without them
+	 * @param after the histogram with them
+	 * @param count how many were added
+	 * @return bytes per added object by class, largest first, only classes that grew
+	 */
+	static Map<String, Long> perObject(Map<String, Long> before, Map<String, Long> after, int count) {
+		Map<String, Long> grown = new LinkedHashMap<>();
+		after.entrySet()
+			.stream()
+			.map((entry) -> Map.entry(entry.getKey(),
+					(entry.getValue() - before.getOrDefault(entry.getKey(), 0L)) / count))
+			.filter((entry) -> entry.getValue() > 0)
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.forEach((entry) -> grown.put(entry.getKey(), entry.getValue()));
+		return grown;
 	}
 
 	/**

@@ -2,11 +2,16 @@ package io.github.statesync.boot.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.github.statesync.boot.ApplyMode;
+import io.github.statesync.boot.StateSyncTopicGroup;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Auth;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Provider;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Topic;
@@ -46,14 +51,45 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 
 	private final List<StateSyncTopicCustomizer> customizers;
 
+	private final List<StateSyncTopicGroup<?>> groups;
+
+	// the group of each topic declared by a group
+	private final Map<String, StateSyncTopicGroup<?>> groupOf = new HashMap<>();
+
+	// topics that resolve alike share one options instance (and its retry policy and
+	// throttling) instead of one each: thousands of topics mostly run on the defaults
+	private final Map<SyncOptions, SyncOptions> sharedOptions = new ConcurrentHashMap<>();
+
 	PropertiesTopicSettingsResolver(StateSyncProperties properties, List<StateSyncTopicCustomizer> customizers) {
+		this(properties, customizers, List.of());
+	}
+
+	PropertiesTopicSettingsResolver(StateSyncProperties properties, List<StateSyncTopicCustomizer> customizers,
+			List<StateSyncTopicGroup<?>> groups) {
 		this.properties = properties;
 		this.customizers = List.copyOf(customizers);
+		this.groups = List.copyOf(groups);
+		for (StateSyncTopicGroup<?> group : this.groups) {
+			for (String topic : group.topics()) {
+				StateSyncTopicGroup<?> other = this.groupOf.putIfAbsent(topic, group);
+				if (other != null) {
+					throw new InvalidStateSyncConfigurationException(groupProperty(group), topic,
+							(other == group) ? "the topic is listed twice in the group"
+									: "the topic is also in StateSyncTopicGroup '" + other.name()
+											+ "'; a topic belongs to one group at most");
+				}
+			}
+		}
 	}
 
 	@Override
 	public Set<String> configuredTopics() {
-		return this.properties.getTopics().keySet();
+		if (this.groupOf.isEmpty()) {
+			return this.properties.getTopics().keySet();
+		}
+		Set<String> topics = new LinkedHashSet<>(this.properties.getTopics().keySet());
+		this.groups.forEach((group) -> topics.addAll(group.topics()));
+		return topics;
 	}
 
 	/**
@@ -65,7 +101,15 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 			throw new InvalidStateSyncConfigurationException("statesync.max-topics", this.properties.getMaxTopics(),
 					"must be at least 1");
 		}
-		configuredTopics().forEach((topic) -> resolve(topic, null));
+		this.properties.getTopics().keySet().forEach((topic) -> resolve(topic, null));
+		// a group's topics differ only by name: its first stands for the others, whose
+		// names are checked here
+		for (StateSyncTopicGroup<?> group : this.groups) {
+			group.topics().forEach((topic) -> validateName(topic, null, group));
+			if (!group.topics().isEmpty()) {
+				resolve(group.topics().get(0), null);
+			}
+		}
 		resolve("(defaults)", null);
 	}
 
@@ -74,14 +118,20 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		int maxTopics = this.properties.getMaxTopics();
 		if (topics.size() > maxTopics) {
 			throw new InvalidStateSyncConfigurationException("statesync.max-topics", maxTopics,
-					topics.size() + " topics are declared by @SyncedTopic beans and statesync.topics together; "
-							+ "raise the limit or follow fewer topics");
+					topics.size() + " topics are declared by @SyncedTopic beans, statesync.topics and "
+							+ "StateSyncTopicGroup beans together; " + "raise the limit or follow fewer topics");
 		}
 	}
 
 	@Override
 	public TopicSettings resolve(String topic, @Nullable BeanTopic bean) {
-		validateName(topic, bean);
+		StateSyncTopicGroup<?> group = this.groupOf.get(topic);
+		validateName(topic, bean, group);
+		if (bean != null && group != null) {
+			throw new InvalidStateSyncConfigurationException(groupProperty(group), topic,
+					"the topic is also declared by @SyncedTopic bean '" + bean.beanName()
+							+ "'; a topic syncs into one bean or one group, not both");
+		}
 		Lookup lookup = new Lookup(topic, this.properties.getTopics().get(topic), this.properties.getDefaults());
 		Setting<URI> url = lookup.get("url", Topic::getUrl, null);
 		Setting<Provider> provider = lookup.get("provider", Topic::getProvider,
@@ -100,9 +150,15 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 			throw new InvalidStateSyncConfigurationException(type.property(), type.value().getName(), "topic '" + topic
 					+ "' is bound to bean '" + bean.beanName() + "' of type " + bean.type().getName());
 		}
-		Class<?> resolvedType = (bean != null) ? bean.type() : (type.value() != null) ? type.value() : JsonNode.class;
+		if (group != null && type.value() != null && !type.value().isAssignableFrom(group.type())) {
+			throw new InvalidStateSyncConfigurationException(type.property(), type.value().getName(), "topic '" + topic
+					+ "' is in StateSyncTopicGroup '" + group.name() + "' of type " + group.type().getName());
+		}
+		Class<?> resolvedType = (bean != null) ? bean.type()
+				: (group != null) ? group.type() : (type.value() != null) ? type.value() : JsonNode.class;
 		ApplyMode mode = lookup.get("mode", Topic::getMode, (bean != null) ? bean.mode() : ApplyMode.PATCH).value();
-		boolean required = lookup.get("required", Topic::getRequired, (bean != null) && bean.required()).value();
+		boolean declaredRequired = (bean != null) ? bean.required() : (group != null) && group.required();
+		boolean required = lookup.get("required", Topic::getRequired, declaredRequired).value();
 		boolean lastKnownGood = lookup.get("last-known-good", Topic::getLastKnownGood, false).value();
 		Setting<DataSize> maxPayload = lookup.get("max-payload-size", Topic::getMaxPayloadSize, DEFAULT_MAX_PAYLOAD);
 		if (maxPayload.value().toBytes() < 1 || maxPayload.value().compareTo(MAX_PAYLOAD_LIMIT) > 0) {
@@ -125,6 +181,7 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		for (StateSyncTopicCustomizer customizer : this.customizers) {
 			options = customizer.customize(topic, options);
 		}
+		options = this.sharedOptions.computeIfAbsent(options, (resolved) -> resolved);
 		return new TopicSettings(topic, resolvedType, options, required, mode,
 				(bean != null) ? bean.pickKeys() : Set.of(), (bean != null) ? bean.omitKeys() : Set.of(), restUrl,
 				(int) maxPayload.value().toBytes(), (int) inlineMax.value().toBytes(), lastKnownGood,
@@ -230,13 +287,21 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 		return RestAuthentication.basic(auth.getUsername(), auth.getPassword());
 	}
 
-	private static void validateName(String topic, @Nullable BeanTopic bean) {
+	private static String groupProperty(StateSyncTopicGroup<?> group) {
+		return "topics of StateSyncTopicGroup '" + group.name() + "'";
+	}
+
+	private static void validateName(String topic, @Nullable BeanTopic bean, @Nullable StateSyncTopicGroup<?> group) {
+		if (group != null && topic.isEmpty()) {
+			throw new InvalidStateSyncConfigurationException(groupProperty(group), topic,
+					"topic names must not be empty");
+		}
 		for (int i = 0; i < topic.length(); i++) {
 			char c = topic.charAt(i);
 			if (c == '/' || c == '{' || c == '}' || c == '%' || Character.isWhitespace(c)
 					|| Character.isISOControl(c)) {
 				String property = (bean != null) ? "@SyncedTopic of bean '" + bean.beanName() + "'"
-						: "statesync.topics";
+						: (group != null) ? groupProperty(group) : "statesync.topics";
 				throw new InvalidStateSyncConfigurationException(property, topic,
 						"topic names must not contain '/', '{', '}', '%', white space or control characters: they "
 								+ "end up in Redis hash tags and URL path segments");

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.statesync.boot.SnapshotMigration;
+import io.github.statesync.boot.StateSyncTopicGroup;
 import io.github.statesync.boot.autoconfigure.StateSyncProperties.Transport;
 import io.github.statesync.boot.bean.SyncedTopicBeanPostProcessor;
 import io.github.statesync.boot.bean.SyncedTopicJacksonModule;
@@ -138,10 +139,11 @@ public final class StateSyncAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TopicSettingsResolver.class)
 	PropertiesTopicSettingsResolver stateSyncTopicSettingsResolver(StateSyncProperties properties,
-			ObjectProvider<StateSyncTopicCustomizer> customizers, Environment environment) {
+			ObjectProvider<StateSyncTopicCustomizer> customizers, ObjectProvider<StateSyncTopicGroup<?>> groups,
+			Environment environment) {
 		EmptyTopicDeclarations.rebind(properties, environment);
 		PropertiesTopicSettingsResolver resolver = new PropertiesTopicSettingsResolver(properties,
-				customizers.orderedStream().toList());
+				customizers.orderedStream().toList(), groups.orderedStream().toList());
 		resolver.validateConfiguredTopics();
 		return resolver;
 	}

@@ -87,6 +87,9 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 
 	private final SnapshotMigrations migrations;
 
+	// one for every topic: it holds nothing of a topic's own
+	private final StatusEvents statusEvents;
+
 	/**
 	 * Create the lifecycle.
 	 * @param registry the topics
@@ -151,6 +154,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 		this.events = events;
 		this.startupTimeout = startupTimeout;
 		this.archive = archive;
+		this.statusEvents = new StatusEvents(events);
 	}
 
 	@Override
@@ -262,7 +266,7 @@ public final class StateSyncLifecycle implements SmartLifecycle {
 			.options(settings.options())
 			.scheduler(this.scheduler);
 		this.listeners.forEach(builder::listener);
-		builder.listener(new StatusEvents(this.events));
+		builder.listener(this.statusEvents);
 		if (settings.lastKnownGood() && lastKnownGood != null) {
 			builder.archive(lastKnownGood);
 		}

@@ -1,6 +1,9 @@
 package io.github.statesync.boot.sync;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +14,8 @@ import io.github.statesync.boot.support.Credentials;
 import io.github.statesync.boot.topic.BeanTopic;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncStatus;
+import io.github.statesync.core.engine.TopicStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -29,11 +34,8 @@ public final class SyncedTopicRegistry {
 
 	private final Map<String, BeanTopic> beans = new ConcurrentHashMap<>();
 
-	private final Map<String, SyncHandle<JsonNode>> handles = new ConcurrentHashMap<>();
-
-	private final Map<String, TopicSettings> settings = new ConcurrentHashMap<>();
-
-	private final Map<String, TopicApplier> appliers = new ConcurrentHashMap<>();
+	// the status of every topic not started yet: one for all of them
+	private final SyncStatus initializing = new SyncStatus(TopicStatus.INITIALIZING, Instant.now(), null);
 
 	/**
 	 * Return the value of a topic, creating it empty on first use.
@@ -44,8 +46,29 @@ public final class SyncedTopicRegistry {
 		return topicValue(topic);
 	}
 
+	/**
+	 * Return the value of a topic, typed: the way to read topics declared in bulk by a
+	 * {@link io.github.statesync.boot.StateSyncTopicGroup StateSyncTopicGroup}, which
+	 * have no bean of their own. Once the topic started, its declared type is checked.
+	 * @param <T> the type
+	 * @param topic the topic
+	 * @param type the type of the topic's state, or a supertype of it
+	 * @return the value
+	 * @throws IllegalArgumentException if the topic started with a type that is not a
+	 * {@code type}
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> SyncedValue<T> value(String topic, Class<T> type) {
+		TopicSettings topicSettings = settings(topic);
+		if (topicSettings != null && !type.isAssignableFrom(topicSettings.type())) {
+			throw new IllegalArgumentException(
+					"Topic '" + topic + "' holds " + topicSettings.type().getName() + ", not " + type.getName());
+		}
+		return (SyncedValue<T>) topicValue(topic);
+	}
+
 	TopicValue<?> topicValue(String topic) {
-		return this.values.computeIfAbsent(topic, TopicValue::new);
+		return this.values.computeIfAbsent(topic, (name) -> new TopicValue<>(name, this.initializing));
 	}
 
 	/**
@@ -54,7 +77,8 @@ public final class SyncedTopicRegistry {
 	 * @return the handle, or {@code null} if the topic is unknown or not started
 	 */
 	public @Nullable SyncHandle<JsonNode> handle(String topic) {
-		return this.handles.get(topic);
+		TopicValue<?> value = this.values.get(topic);
+		return (value != null) ? value.running() : null;
 	}
 
 	/**
@@ -62,7 +86,14 @@ public final class SyncedTopicRegistry {
 	 * @return the handles
 	 */
 	public Collection<SyncHandle<JsonNode>> handles() {
-		return List.copyOf(this.handles.values());
+		List<SyncHandle<JsonNode>> handles = new ArrayList<>();
+		for (TopicValue<?> value : this.values.values()) {
+			SyncHandle<JsonNode> running = value.running();
+			if (running != null) {
+				handles.add(running);
+			}
+		}
+		return Collections.unmodifiableList(handles);
 	}
 
 	/**
@@ -115,7 +146,8 @@ public final class SyncedTopicRegistry {
 	 * @return the settings, or {@code null} if the topic is unknown or not started
 	 */
 	public @Nullable TopicSettings settings(String topic) {
-		return this.settings.get(topic);
+		TopicValue<?> value = this.values.get(topic);
+		return (value != null) ? value.settings() : null;
 	}
 
 	/**
@@ -124,7 +156,7 @@ public final class SyncedTopicRegistry {
 	 * @return {@code true} if the topic is required
 	 */
 	public boolean isRequired(String topic) {
-		TopicSettings topicSettings = this.settings.get(topic);
+		TopicSettings topicSettings = settings(topic);
 		return topicSettings != null && topicSettings.required();
 	}
 
@@ -134,16 +166,13 @@ public final class SyncedTopicRegistry {
 	 * @return {@code store}, or the owning service's URL, its credentials masked
 	 */
 	public String providerOf(String topic) {
-		TopicSettings topicSettings = this.settings.get(topic);
+		TopicSettings topicSettings = settings(topic);
 		return (topicSettings != null && topicSettings.restUrl() != null) ? Credentials.mask(topicSettings.restUrl())
 				: "store";
 	}
 
 	void registerHandle(SyncHandle<JsonNode> handle, TopicSettings topicSettings, TopicApplier applier) {
-		this.settings.put(handle.topic(), topicSettings);
-		this.appliers.put(handle.topic(), applier);
-		this.handles.put(handle.topic(), handle);
-		topicValue(handle.topic()).attach(handle);
+		topicValue(handle.topic()).register(handle, topicSettings, applier);
 	}
 
 	/**
@@ -152,11 +181,15 @@ public final class SyncedTopicRegistry {
 	 * @return the applier, or {@code null} if the topic is unknown or not started
 	 */
 	@Nullable TopicApplier applier(String topic) {
-		return this.appliers.get(topic);
+		TopicValue<?> value = this.values.get(topic);
+		return (value != null) ? value.applier() : null;
 	}
 
 	void removeHandle(SyncHandle<JsonNode> handle) {
-		this.handles.remove(handle.topic(), handle);
+		TopicValue<?> value = this.values.get(handle.topic());
+		if (value != null) {
+			value.unregister(handle);
+		}
 	}
 
 }

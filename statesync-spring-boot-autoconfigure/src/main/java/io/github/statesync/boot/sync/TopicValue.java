@@ -8,11 +8,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.statesync.boot.SyncedValue;
+import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncStatus;
 import io.github.statesync.core.engine.TopicStatus;
 import io.github.statesync.core.protocol.Revision;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.aop.target.HotSwappableTargetSource;
 
@@ -29,21 +31,63 @@ final class TopicValue<T> implements SyncedValue<T> {
 
 	private final String topic;
 
-	private volatile Snapshot<T> state = new Snapshot<>(Revision.ZERO, null);
+	private static final Snapshot<?> EMPTY = new Snapshot<>(Revision.ZERO, null);
+
+	@SuppressWarnings("unchecked")
+	private volatile Snapshot<T> state = (Snapshot<T>) EMPTY;
 
 	private volatile @Nullable T defaults;
 
 	private volatile @Nullable HotSwappableTargetSource targetSource;
 
-	private final SyncStatus initializing = new SyncStatus(TopicStatus.INITIALIZING, Instant.now(), null);
+	private final SyncStatus initializing;
 
 	private volatile @Nullable SyncHandle<?> handle;
 
-	// waits asked for before the handle was attached; guarded by this
-	private final List<Consumer<SyncHandle<?>>> beforeStart = new ArrayList<>();
+	// what the registry keeps of a started topic, here rather than in maps of its own:
+	// thousands of topics pay for one map entry each, not four
+	private volatile @Nullable SyncHandle<JsonNode> running;
+
+	private volatile @Nullable TopicSettings settings;
+
+	private volatile @Nullable TopicApplier applier;
+
+	// waits asked for before the handle was attached, made on the first; guarded by
+	// this
+	private @Nullable List<Consumer<SyncHandle<?>>> beforeStart;
 
 	TopicValue(String topic) {
+		this(topic, new SyncStatus(TopicStatus.INITIALIZING, Instant.now(), null));
+	}
+
+	TopicValue(String topic, SyncStatus initializing) {
 		this.topic = topic;
+		this.initializing = initializing;
+	}
+
+	void register(SyncHandle<JsonNode> started, TopicSettings settings, TopicApplier applier) {
+		this.settings = settings;
+		this.applier = applier;
+		this.running = started;
+		attach(started);
+	}
+
+	void unregister(SyncHandle<JsonNode> stopped) {
+		if (this.running == stopped) {
+			this.running = null;
+		}
+	}
+
+	@Nullable SyncHandle<JsonNode> running() {
+		return this.running;
+	}
+
+	@Nullable TopicSettings settings() {
+		return this.settings;
+	}
+
+	@Nullable TopicApplier applier() {
+		return this.applier;
 	}
 
 	@Override
@@ -130,6 +174,9 @@ final class TopicValue<T> implements SyncedValue<T> {
 			if (current == null) {
 				CompletableFuture<R> result = new CompletableFuture<>();
 				Consumer<SyncHandle<?>> handOver = (attached) -> forward(wait.apply(attached), result);
+				if (this.beforeStart == null) {
+					this.beforeStart = new ArrayList<>();
+				}
 				this.beforeStart.add(handOver);
 				// a caller's timeout leaves nothing behind
 				result.whenComplete((value, failure) -> forget(handOver));
@@ -140,7 +187,9 @@ final class TopicValue<T> implements SyncedValue<T> {
 	}
 
 	private synchronized void forget(Consumer<SyncHandle<?>> handOver) {
-		this.beforeStart.remove(handOver);
+		if (this.beforeStart != null) {
+			this.beforeStart.remove(handOver);
+		}
 	}
 
 	private static <R> void forward(CompletableFuture<R> source, CompletableFuture<R> target) {
@@ -164,8 +213,8 @@ final class TopicValue<T> implements SyncedValue<T> {
 		List<Consumer<SyncHandle<?>>> waiting;
 		synchronized (this) {
 			this.handle = started;
-			waiting = new ArrayList<>(this.beforeStart);
-			this.beforeStart.clear();
+			waiting = (this.beforeStart != null) ? this.beforeStart : List.of();
+			this.beforeStart = null;
 		}
 		waiting.forEach((handOver) -> handOver.accept(started));
 	}

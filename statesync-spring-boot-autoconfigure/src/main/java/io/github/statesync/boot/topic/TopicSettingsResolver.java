@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 public interface TopicSettingsResolver {
 
 	/**
-	 * Return the topics configured without a bean.
+	 * Return the topics configured without a bean: in properties, or in bulk by
+	 * {@link io.github.statesync.boot.StateSyncTopicGroup StateSyncTopicGroup} beans.
 	 * @return the topic names
 	 */
 	Set<String> configuredTopics();
