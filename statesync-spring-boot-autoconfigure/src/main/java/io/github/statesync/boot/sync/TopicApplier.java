@@ -49,6 +49,12 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 
 	private final SnapshotMigrations migrations;
 
+	// the keys the type's serializer can write, found on the first merge of a bean topic
+	private volatile @Nullable WritableKeys writableKeys;
+
+	// REPLACE's defaults as a tree, written on the first merge that needs them
+	private volatile @Nullable DefaultsTree defaultsTree;
+
 	TopicApplier(TopicSettings settings, TopicValue<?> value, boolean bean, JsonMapper mapper,
 			@Nullable SnapshotValidator validator, ApplicationEventPublisher events) {
 		this(settings, value, bean, mapper, validator, events, SnapshotMigrations.NONE);
@@ -151,30 +157,10 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 				throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic()
 						+ "' must be a JSON object to bind to " + type.getName() + ", was " + data.getNodeType());
 			}
-			ObjectNode merged = this.mapper.valueToTree(current);
-			ObjectNode defaults = (this.settings.mode() == ApplyMode.REPLACE)
-					? this.mapper.valueToTree(this.value.defaults()) : null;
-			Set<String> keys = new LinkedHashSet<>(merged.propertyNames());
-			keys.addAll(data.propertyNames());
-			for (String key : keys) {
-				if (!isSynced(key)) {
-					continue;
-				}
-				JsonNode incoming = data.get(key);
-				if (incoming != null) {
-					merged.set(key, incoming);
-				}
-				else if (defaults != null) {
-					JsonNode fallback = defaults.get(key);
-					if (fallback != null) {
-						merged.set(key, fallback);
-					}
-					else {
-						merged.remove(key);
-					}
-				}
+			if (replacesEverything(data, current)) {
+				return this.mapper.treeToValue(data, type);
 			}
-			return this.mapper.treeToValue(merged, type);
+			return this.mapper.treeToValue(merge(data, current), type);
 		}
 		catch (JacksonException ex) {
 			throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic() + "' does not bind to "
@@ -182,9 +168,105 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 		}
 	}
 
+	/**
+	 * Merge the snapshot's synced properties into the current state's tree: what the
+	 * snapshot carries wins; what it lacks keeps the current value ({@code PATCH}) or
+	 * takes the default ({@code REPLACE}); properties that are not synced keep the
+	 * current value.
+	 */
+	private ObjectNode merge(JsonNode data, Object current) {
+		ObjectNode merged = this.mapper.valueToTree(current);
+		ObjectNode defaults = (this.settings.mode() == ApplyMode.REPLACE) ? defaultsTree() : null;
+		Set<String> keys = new LinkedHashSet<>(merged.propertyNames());
+		keys.addAll(data.propertyNames());
+		for (String key : keys) {
+			if (!isSynced(key)) {
+				continue;
+			}
+			JsonNode incoming = data.get(key);
+			if (incoming != null) {
+				merged.set(key, incoming);
+			}
+			else if (defaults != null) {
+				JsonNode fallback = defaults.get(key);
+				if (fallback != null) {
+					merged.set(key, fallback);
+				}
+				else {
+					merged.remove(key);
+				}
+			}
+		}
+		return merged;
+	}
+
+	/**
+	 * Return whether the snapshot carries a value for every property the current state
+	 * can write, and syncs every property it carries: then the merge takes each of its
+	 * properties from the snapshot and none from the current state or the defaults, and
+	 * the snapshot binds as it is. Only the order in which the bean's properties are set
+	 * can differ (the merge keeps the current state's order for the properties it wrote),
+	 * which matters only to setters that read other properties.
+	 */
+	private boolean replacesEverything(JsonNode data, Object current) {
+		if (current.getClass() != this.settings.type()) {
+			// the bean instance itself, or a proxy: written by another serializer
+			return false;
+		}
+		Set<String> writable = writableKeys();
+		if (writable == null) {
+			return false;
+		}
+		for (String key : writable) {
+			if (!data.has(key)) {
+				return false;
+			}
+		}
+		if (!this.settings.pickKeys().isEmpty() || !this.settings.omitKeys().isEmpty()) {
+			for (String key : data.propertyNames()) {
+				if (!isSynced(key)) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	private @Nullable Set<String> writableKeys() {
+		WritableKeys known = this.writableKeys;
+		if (known == null) {
+			known = new WritableKeys(WritableProperties.of(this.mapper, this.settings.type()));
+			this.writableKeys = known;
+		}
+		return known.keys();
+	}
+
+	/**
+	 * Return the tree of the defaults, written once per defaults object: the defaults are
+	 * the bean's initial state, never mutated by the applier, and the tree is only read.
+	 */
+	private ObjectNode defaultsTree() {
+		Object defaults = this.value.defaults();
+		DefaultsTree known = this.defaultsTree;
+		if (known == null || known.defaults() != defaults) {
+			known = new DefaultsTree(defaults, this.mapper.valueToTree(defaults));
+			this.defaultsTree = known;
+		}
+		return known.tree();
+	}
+
 	private boolean isSynced(String key) {
 		return (this.settings.pickKeys().isEmpty() || this.settings.pickKeys().contains(key))
 				&& !this.settings.omitKeys().contains(key);
+	}
+
+	/**
+	 * The keys a bean type writes, {@code null} when they are not known in advance.
+	 */
+	private record WritableKeys(@Nullable Set<String> keys) {
+	}
+
+	private record DefaultsTree(@Nullable Object defaults, ObjectNode tree) {
 	}
 
 }
