@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TreeNode;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,6 +53,9 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 
 	// the keys the type's serializer can write, found on the first merge of a bean topic
 	private volatile @Nullable WritableKeys writableKeys;
+
+	// the reader of the topic's type, made on the first bind of an object
+	private volatile @Nullable ObjectReader reader;
 
 	// REPLACE's defaults as a tree, written on the first merge that needs them
 	private volatile @Nullable DefaultsTree defaultsTree;
@@ -151,21 +156,36 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 		Class<?> type = this.settings.type();
 		try {
 			if (!this.bean || current == null) {
-				return (type == JsonNode.class) ? data.deepCopy() : this.mapper.treeToValue(data, type);
+				return (type == JsonNode.class) ? data.deepCopy() : read(data, type);
 			}
 			if (!data.isObject()) {
 				throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic()
 						+ "' must be a JSON object to bind to " + type.getName() + ", was " + data.getNodeType());
 			}
-			if (replacesEverything(data, current)) {
-				return this.mapper.treeToValue(data, type);
-			}
-			return this.mapper.treeToValue(merge(data, current), type);
+			return read(replacesEverything(data, current) ? data : merge(data, current), type);
 		}
 		catch (JacksonException ex) {
 			throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic() + "' does not bind to "
 					+ type.getName() + ": " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	/**
+	 * Bind a tree to the topic's type as {@code treeToValue} does, an object through a
+	 * reader made once: it holds the type and its deserializer, which {@code treeToValue}
+	 * looks up on every call.
+	 */
+	private Object read(JsonNode data, Class<?> type) {
+		if (!data.isObject() || TreeNode.class.isAssignableFrom(type)) {
+			// treeToValue's own shortcuts (a tree type, an embedded object) stay its own
+			return this.mapper.treeToValue(data, type);
+		}
+		ObjectReader known = this.reader;
+		if (known == null) {
+			known = this.mapper.readerFor(type);
+			this.reader = known;
+		}
+		return known.readValue(data);
 	}
 
 	/**

@@ -155,6 +155,9 @@ class TopicApplierBindTests {
 		value.initialize(defaults, null);
 		TopicApplier applier = new TopicApplier(settings, value, true, mapper, null, (event) -> {
 		});
+		TopicApplier valueApplier = new TopicApplier(settings, new TopicValue<>("bind"), false, mapper, null,
+				(event) -> {
+				});
 		Set<String> writable = WritableProperties.of(mapper, settings.type());
 		for (int i = 1; i <= 60; i++) {
 			ObjectNode data = snapshot(keys);
@@ -179,6 +182,15 @@ class TopicApplierBindTests {
 				}
 				// the next snapshot merges into this one, or into the defaults again
 				value.swap(Revision.of(i), (this.random.nextInt(5) == 0) ? defaults : expected);
+			}
+			// a topic without a bean binds the snapshot alone, as treeToValue does
+			Object direct = read(mapper, data, settings.type());
+			Object valueBound = bound(valueApplier, data);
+			if (direct == null) {
+				assertThat(valueBound).as(context).isNull();
+			}
+			else {
+				assertThat(valueBound).as(context).isNotNull().usingRecursiveComparison().isEqualTo(direct);
 			}
 			// the live object is never written to
 			assertThat((JsonNode) mapper.valueToTree(current)).as(context).isEqualTo(currentTree);
@@ -226,6 +238,15 @@ class TopicApplierBindTests {
 				}
 			}
 			return mapper.treeToValue(merged, settings.type());
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable Object read(JsonMapper mapper, JsonNode data, Class<?> type) {
+		try {
+			return mapper.treeToValue(data, type);
 		}
 		catch (JacksonException ex) {
 			return null;
