@@ -51,7 +51,7 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 
 	private final SnapshotMigrations migrations;
 
-	// the keys the type's serializer can write, found on the first merge of a bean topic
+	// the keys the type's serializer can write, found on the first bind of a bean topic
 	private volatile @Nullable WritableKeys writableKeys;
 
 	// the reader of the topic's type, made on the first bind of an object
@@ -230,7 +230,7 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 	 */
 	private boolean replacesEverything(JsonNode data, Object current) {
 		if (current.getClass() != this.settings.type()) {
-			// the bean instance itself, or a proxy: written by another serializer
+			// a subclass, or an already proxied bean: written by another serializer
 			return false;
 		}
 		Set<String> writable = writableKeys();
