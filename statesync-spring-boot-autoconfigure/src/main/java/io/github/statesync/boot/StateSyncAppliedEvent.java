@@ -32,6 +32,17 @@ public class StateSyncAppliedEvent<T> extends ApplicationEvent implements Resolv
 
 	private static final long serialVersionUID = 1L;
 
+	// one type per value type: Spring's listener cache then finds it by identity, and
+	// an apply does not build it again
+	private static final ClassValue<ResolvableType> TYPES = new ClassValue<>() {
+
+		@Override
+		protected ResolvableType computeValue(Class<?> valueType) {
+			return ResolvableType.forClassWithGenerics(StateSyncAppliedEvent.class, valueType);
+		}
+
+	};
+
 	private final String topic;
 
 	private final Revision previousRevision;
@@ -137,7 +148,7 @@ public class StateSyncAppliedEvent<T> extends ApplicationEvent implements Resolv
 		if (getClass() != StateSyncAppliedEvent.class) {
 			return null;
 		}
-		return ResolvableType.forClassWithGenerics(StateSyncAppliedEvent.class, this.valueType);
+		return TYPES.get(this.valueType);
 	}
 
 }

@@ -10,7 +10,10 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
 /**
- * Validates candidate states with Bean Validation.
+ * Validates candidate states with Bean Validation. A candidate whose class declares no
+ * constraint at all (none on the class, its properties or their container elements, and
+ * no cascade) is not handed to the validator: that is decided once per class, from the
+ * validator's own metadata.
  *
  * @author statesync
  * @since 0.1.0
@@ -18,6 +21,15 @@ import jakarta.validation.Validator;
 public final class BeanValidationSnapshotValidator implements SnapshotValidator {
 
 	private final Validator validator;
+
+	private final ClassValue<Boolean> constrained = new ClassValue<>() {
+
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			return isConstrained(type);
+		}
+
+	};
 
 	/**
 	 * Create a validator.
@@ -29,6 +41,9 @@ public final class BeanValidationSnapshotValidator implements SnapshotValidator 
 
 	@Override
 	public void validate(String topic, Object candidate) {
+		if (!this.constrained.get(candidate.getClass())) {
+			return;
+		}
 		Set<ConstraintViolation<Object>> violations = this.validator.validate(candidate);
 		if (!violations.isEmpty()) {
 			String details = violations.stream()
@@ -36,6 +51,16 @@ public final class BeanValidationSnapshotValidator implements SnapshotValidator 
 				.map((violation) -> violation.getPropertyPath() + " " + violation.getMessage())
 				.collect(Collectors.joining(", "));
 			throw new SnapshotRejectedException("snapshot of topic '" + topic + "' is invalid: " + details);
+		}
+	}
+
+	private boolean isConstrained(Class<?> type) {
+		try {
+			return this.validator.getConstraintsForClass(type).isBeanConstrained();
+		}
+		catch (RuntimeException ex) {
+			// a validator that cannot describe the class validates every candidate
+			return true;
 		}
 	}
 

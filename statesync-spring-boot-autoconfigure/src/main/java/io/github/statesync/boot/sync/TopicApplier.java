@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TreeNode;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,6 +50,15 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 	private final ApplicationEventPublisher events;
 
 	private final SnapshotMigrations migrations;
+
+	// the keys the type's serializer can write, found on the first bind of a bean topic
+	private volatile @Nullable WritableKeys writableKeys;
+
+	// the reader of the topic's type, made on the first bind of an object
+	private volatile @Nullable ObjectReader reader;
+
+	// REPLACE's defaults as a tree, written on the first merge that needs them
+	private volatile @Nullable DefaultsTree defaultsTree;
 
 	TopicApplier(TopicSettings settings, TopicValue<?> value, boolean bean, JsonMapper mapper,
 			@Nullable SnapshotValidator validator, ApplicationEventPublisher events) {
@@ -145,36 +156,13 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 		Class<?> type = this.settings.type();
 		try {
 			if (!this.bean || current == null) {
-				return (type == JsonNode.class) ? data.deepCopy() : this.mapper.treeToValue(data, type);
+				return (type == JsonNode.class) ? data.deepCopy() : read(data, type);
 			}
 			if (!data.isObject()) {
 				throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic()
 						+ "' must be a JSON object to bind to " + type.getName() + ", was " + data.getNodeType());
 			}
-			ObjectNode merged = this.mapper.valueToTree(current);
-			ObjectNode defaults = (this.settings.mode() == ApplyMode.REPLACE)
-					? this.mapper.valueToTree(this.value.defaults()) : null;
-			Set<String> keys = new LinkedHashSet<>(merged.propertyNames());
-			keys.addAll(data.propertyNames());
-			for (String key : keys) {
-				if (!isSynced(key)) {
-					continue;
-				}
-				JsonNode incoming = data.get(key);
-				if (incoming != null) {
-					merged.set(key, incoming);
-				}
-				else if (defaults != null) {
-					JsonNode fallback = defaults.get(key);
-					if (fallback != null) {
-						merged.set(key, fallback);
-					}
-					else {
-						merged.remove(key);
-					}
-				}
-			}
-			return this.mapper.treeToValue(merged, type);
+			return read(replacesEverything(data, current) ? data : merge(data, current), type);
 		}
 		catch (JacksonException ex) {
 			throw new SnapshotRejectedException("snapshot of topic '" + this.settings.topic() + "' does not bind to "
@@ -182,9 +170,123 @@ final class TopicApplier implements SnapshotApplier<JsonNode> {
 		}
 	}
 
+	/**
+	 * Bind a tree to the topic's type as {@code treeToValue} does, an object through a
+	 * reader made once: it holds the type and its deserializer, which {@code treeToValue}
+	 * looks up on every call.
+	 */
+	private Object read(JsonNode data, Class<?> type) {
+		if (!data.isObject() || TreeNode.class.isAssignableFrom(type)) {
+			// treeToValue's own shortcuts (a tree type, an embedded object) stay its own
+			return this.mapper.treeToValue(data, type);
+		}
+		ObjectReader known = this.reader;
+		if (known == null) {
+			known = this.mapper.readerFor(type);
+			this.reader = known;
+		}
+		return known.readValue(data);
+	}
+
+	/**
+	 * Merge the snapshot's synced properties into the current state's tree: what the
+	 * snapshot carries wins; what it lacks keeps the current value ({@code PATCH}) or
+	 * takes the default ({@code REPLACE}); properties that are not synced keep the
+	 * current value.
+	 */
+	private ObjectNode merge(JsonNode data, Object current) {
+		ObjectNode merged = this.mapper.valueToTree(current);
+		ObjectNode defaults = (this.settings.mode() == ApplyMode.REPLACE) ? defaultsTree() : null;
+		Set<String> keys = new LinkedHashSet<>(merged.propertyNames());
+		keys.addAll(data.propertyNames());
+		for (String key : keys) {
+			if (!isSynced(key)) {
+				continue;
+			}
+			JsonNode incoming = data.get(key);
+			if (incoming != null) {
+				merged.set(key, incoming);
+			}
+			else if (defaults != null) {
+				JsonNode fallback = defaults.get(key);
+				if (fallback != null) {
+					merged.set(key, fallback);
+				}
+				else {
+					merged.remove(key);
+				}
+			}
+		}
+		return merged;
+	}
+
+	/**
+	 * Return whether the snapshot carries a value for every property the current state
+	 * can write, and syncs every property it carries: then the merge takes each of its
+	 * properties from the snapshot and none from the current state or the defaults, and
+	 * the snapshot binds as it is. Only the order in which the bean's properties are set
+	 * can differ (the merge keeps the current state's order for the properties it wrote),
+	 * which matters only to setters that read other properties.
+	 */
+	private boolean replacesEverything(JsonNode data, Object current) {
+		if (current.getClass() != this.settings.type()) {
+			// a subclass, or an already proxied bean: written by another serializer
+			return false;
+		}
+		Set<String> writable = writableKeys();
+		if (writable == null) {
+			return false;
+		}
+		for (String key : writable) {
+			if (!data.has(key)) {
+				return false;
+			}
+		}
+		if (!this.settings.pickKeys().isEmpty() || !this.settings.omitKeys().isEmpty()) {
+			for (String key : data.propertyNames()) {
+				if (!isSynced(key)) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	private @Nullable Set<String> writableKeys() {
+		WritableKeys known = this.writableKeys;
+		if (known == null) {
+			known = new WritableKeys(WritableProperties.of(this.mapper, this.settings.type()));
+			this.writableKeys = known;
+		}
+		return known.keys();
+	}
+
+	/**
+	 * Return the tree of the defaults, written once per defaults object: the defaults are
+	 * the bean's initial state, never mutated by the applier, and the tree is only read.
+	 */
+	private ObjectNode defaultsTree() {
+		Object defaults = this.value.defaults();
+		DefaultsTree known = this.defaultsTree;
+		if (known == null || known.defaults() != defaults) {
+			known = new DefaultsTree(defaults, this.mapper.valueToTree(defaults));
+			this.defaultsTree = known;
+		}
+		return known.tree();
+	}
+
 	private boolean isSynced(String key) {
 		return (this.settings.pickKeys().isEmpty() || this.settings.pickKeys().contains(key))
 				&& !this.settings.omitKeys().contains(key);
+	}
+
+	/**
+	 * The keys a bean type writes, {@code null} when they are not known in advance.
+	 */
+	private record WritableKeys(@Nullable Set<String> keys) {
+	}
+
+	private record DefaultsTree(@Nullable Object defaults, ObjectNode tree) {
 	}
 
 }
