@@ -222,7 +222,12 @@ class SyncHandleStatusTests {
 		// the fetch timeout and the stale timer
 		assertThat(this.scheduler.pendingTasks()).isEqualTo(2);
 		this.source.completeFetch(2, "v2");
+		// the fetch timeout timer is one per handle, not per fetch: it ends when it
+		// finds no fetch in flight, at most one fetch timeout after the last answer
+		assertThat(this.scheduler.pendingTasks()).isOne();
+		this.scheduler.advance(SyncOptions.DEFAULTS.fetchTimeout());
 		assertThat(this.scheduler.pendingTasks()).isZero();
+		assertThat(this.listener.errors(SyncPhase.FETCH)).isEmpty();
 		assertThat(handle.status().status()).isEqualTo(TopicStatus.CURRENT);
 	}
 
