@@ -94,7 +94,8 @@ class SyncHandleApplyOnTests {
 		this.source.manual();
 		for (int revision = 2; revision <= 3; revision++) {
 			this.source.publish(TOPIC, revision, "v" + revision);
-			this.io.submit(this.source::completeFetch).get();
+			await().until(() -> this.source.pendingFetches() == 1);
+			CompletableFuture.runAsync(this.source::completeFetch, this.io).get();
 			long expected = revision;
 			await().until(() -> handle.localRevision().longValue() == expected);
 		}
@@ -109,7 +110,8 @@ class SyncHandleApplyOnTests {
 		SyncHandle<String> handle = started(ApplyOn.SCHEDULER);
 		this.source.manual();
 		this.source.publish(TOPIC, 2, "v2");
-		this.io.submit(this.source::completeFetch).get();
+		await().until(() -> this.source.pendingFetches() == 1);
+		CompletableFuture.runAsync(this.source::completeFetch, this.io).get();
 		await().until(() -> handle.localRevision().longValue() == 2);
 		assertThat(this.applier.threads).last().satisfies((name) -> assertThat(name).startsWith("sched-"));
 	}
