@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.statesync.core.protocol.InvalidationEvent;
+import io.github.statesync.core.protocol.Revision;
 import io.github.statesync.core.protocol.SnapshotEnvelope;
 import io.github.statesync.core.spi.SnapshotApplier;
 import org.junit.jupiter.api.AfterEach;
@@ -203,11 +205,14 @@ class SyncHandleApplyOnTests {
 		try {
 			OverlapApplier overlap = new OverlapApplier();
 			SyncHandle<String> handle = started(ApplyOn.DELIVERING_THREAD, overlap);
+			// the source holds the newest: an event overtaken by a newer one makes the
+			// handle check its source, which must not answer an older revision
+			this.source.put(TOPIC, 300, "v300");
 			List<CompletableFuture<Void>> deliveries = new CopyOnWriteArrayList<>();
 			for (int revision = 2; revision <= 300; revision++) {
-				int next = revision;
-				deliveries.add(CompletableFuture.runAsync(() -> this.source.publishInline(TOPIC, next, "v" + next),
-						deliverers));
+				InvalidationEvent event = new InvalidationEvent(TOPIC, Revision.of(revision), null, null,
+						"v" + revision);
+				deliveries.add(CompletableFuture.runAsync(() -> this.source.deliver(TOPIC, event), deliverers));
 			}
 			CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)).join();
 			await().until(() -> handle.localRevision().longValue() == 300);

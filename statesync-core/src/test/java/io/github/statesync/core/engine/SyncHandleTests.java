@@ -626,7 +626,7 @@ class SyncHandleTests {
 		assertThat(this.listener.errors(SyncPhase.FETCH)).isEmpty();
 		// 490 ms of fetches: the timer armed by the first is still waiting
 		assertThat(this.scheduler.scheduledDelays()).filteredOn(Duration.ofSeconds(1)::equals).hasSize(1);
-		this.scheduler.advance(Duration.ofSeconds(1));
+		this.scheduler.advance(SyncOptions.DEFAULTS.staleAfter());
 		assertThat(this.scheduler.pendingTasks()).isZero();
 	}
 
@@ -638,7 +638,8 @@ class SyncHandleTests {
 		this.source.manual();
 		this.source.publish(TOPIC, 2, "v2");
 		this.source.completeFetch();
-		assertThat(this.scheduler.pendingTasks()).isOne();
+		// the fetch timeout timer and the stale timer, each armed until it fires once
+		assertThat(this.scheduler.pendingTasks()).isEqualTo(2);
 		handle.stop();
 		assertThat(this.scheduler.pendingTasks()).isZero();
 	}
