@@ -119,7 +119,8 @@ final class StatusTracker {
 	 * @param revision the revision applied
 	 */
 	void applied(long revision) {
-		List<RevisionWaiter> reached = new ArrayList<>();
+		// most applies wake no waiter: no list for them
+		List<RevisionWaiter> reached = null;
 		synchronized (this) {
 			long local = this.localRevision.getAsLong();
 			if (this.pendingSinceNanos != 0) {
@@ -132,18 +133,25 @@ final class StatusTracker {
 					this.pendingSinceNanos = this.latestKnownNanos;
 				}
 			}
-			for (Iterator<RevisionWaiter> waiters = this.revisionWaiters.iterator(); waiters.hasNext();) {
-				RevisionWaiter waiter = waiters.next();
-				if (Long.compareUnsigned(local, waiter.atLeast) >= 0) {
-					waiters.remove();
-					reached.add(waiter);
+			if (!this.revisionWaiters.isEmpty()) {
+				for (Iterator<RevisionWaiter> waiters = this.revisionWaiters.iterator(); waiters.hasNext();) {
+					RevisionWaiter waiter = waiters.next();
+					if (Long.compareUnsigned(local, waiter.atLeast) >= 0) {
+						waiters.remove();
+						if (reached == null) {
+							reached = new ArrayList<>();
+						}
+						reached.add(waiter);
+					}
 				}
 			}
 			update();
 		}
-		Revision now = Revision.of(revision);
-		for (RevisionWaiter waiter : reached) {
-			complete(waiter.future, now);
+		if (reached != null) {
+			Revision now = Revision.of(revision);
+			for (RevisionWaiter waiter : reached) {
+				complete(waiter.future, now);
+			}
 		}
 		deliver();
 	}
