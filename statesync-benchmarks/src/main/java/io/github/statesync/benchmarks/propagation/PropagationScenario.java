@@ -58,7 +58,9 @@ public final class PropagationScenario {
 		return List.of(new LettuceFloorTarget(redis, Variant.FETCH), new LettuceFloorTarget(redis, Variant.PUSH),
 				new RedissonTarget(redis, SyncStrategy.INVALIDATE), new RedissonTarget(redis, SyncStrategy.UPDATE),
 				new StatesyncTarget(redis, ReaderKind.BEAN, false), new StatesyncTarget(redis, ReaderKind.VALUE, false),
-				new StatesyncTarget(redis, ReaderKind.BEAN, true));
+				new StatesyncTarget(redis, ReaderKind.BEAN, true),
+				new StatesyncTarget(redis, ReaderKind.BEAN, false).applyOnDeliveringThread(),
+				new StatesyncTarget(redis, ReaderKind.BEAN, true).applyOnDeliveringThread());
 	}
 
 	/**

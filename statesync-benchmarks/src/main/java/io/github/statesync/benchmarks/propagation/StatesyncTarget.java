@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * {@code @SyncedTopic} bean; {@link ReaderKind#VALUE} a topic configured only in
  * properties, read as a {@code SyncedValue<BenchState>}. With {@code inline} the writer
  * carries the snapshot inside the invalidation ({@code inline-max-size}), so the reader
- * applies it without a fetch.
+ * applies it without a fetch. With {@link #applyOnDeliveringThread()} (names ending in
+ * {@code -direct}) the reader applies on the thread that delivered the snapshot
+ * ({@code apply-on: delivering-thread}) instead of its scheduler.
  *
  * @author statesync
  */
@@ -38,6 +40,8 @@ public final class StatesyncTarget implements PropagationTarget {
 	private final boolean inline;
 
 	private final @Nullable ClusterTarget cluster;
+
+	private boolean direct;
 
 	private final SyncCounters counters = new SyncCounters();
 
@@ -69,10 +73,19 @@ public final class StatesyncTarget implements PropagationTarget {
 		this.cluster = cluster;
 	}
 
+	/**
+	 * Make the reader apply on the thread that delivered each snapshot.
+	 * @return this target
+	 */
+	public StatesyncTarget applyOnDeliveringThread() {
+		this.direct = true;
+		return this;
+	}
+
 	@Override
 	public String name() {
 		return ((this.kind == ReaderKind.BEAN) ? "statesync" : "statesync-value") + (this.inline ? "-inline" : "")
-				+ ((this.cluster != null) ? "-" + this.cluster.label() : "");
+				+ (this.direct ? "-direct" : "") + ((this.cluster != null) ? "-" + this.cluster.label() : "");
 	}
 
 	@Override
@@ -87,6 +100,9 @@ public final class StatesyncTarget implements PropagationTarget {
 			.syncListener(this.counters);
 		if (this.cluster != null) {
 			reader.cluster(this.cluster);
+		}
+		if (this.direct) {
+			reader.property("statesync.topics." + topic + ".apply-on", "delivering-thread");
 		}
 		if (this.kind == ReaderKind.BEAN) {
 			reader.withTopicBean();

@@ -31,7 +31,9 @@ public final class Summary {
 	private static final String[][] RATIOS = { { "statesync", "floor" }, { "statesync", "floor-push" },
 			{ "statesync", "redisson-invalidate" }, { "statesync", "redisson-update" }, { "statesync-value", "floor" },
 			{ "statesync-inline", "floor-push" }, { "statesync-inline", "floor" },
-			{ "statesync-inline", "redisson-update" }, { "redisson-invalidate", "floor" } };
+			{ "statesync-inline", "redisson-update" }, { "redisson-invalidate", "floor" },
+			{ "statesync-direct", "floor" }, { "statesync-inline-direct", "floor-push" },
+			{ "statesync-inline-direct", "redisson-update" } };
 
 	private Summary() {
 	}

@@ -2,9 +2,13 @@ package io.github.statesync.core.engine;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -22,10 +26,13 @@ import org.slf4j.LoggerFactory;
  * Runs the refreshes of one handle, and its poll timer: at most one in flight and one
  * queued, whatever the request rate (a queued refresh that only events asked for is
  * dropped when the one in flight reached every announced revision), each a fetch with its
- * retries and lag handling. A fetched snapshot, or a failed fetch, is handled on the
- * scheduler through {@link RevisionGate#runOnApplyThread}, never on the thread that
- * completed the provider's future. It exists so that the handle's lifecycle and the
- * refresh state machine can be read apart.
+ * retries and lag handling. A failed fetch is handled on the scheduler through
+ * {@link RevisionGate#runOnApplyThread}, a fetched snapshot where
+ * {@link RevisionGate#runDelivered} says (the scheduler unless the handle applies on the
+ * delivering thread), never on the thread that completed the provider's future by
+ * default. Fetch timeouts are watched by one timer per handle ({@link #watch}), not a
+ * task per fetch. It exists so that the handle's lifecycle and the refresh state machine
+ * can be read apart.
  * <p>
  * State is guarded by {@code this}, held only to update fields.
  *
@@ -66,6 +73,16 @@ final class RefreshCoordinator<T> {
 
 	private SyncScheduler.@Nullable Cancellable pollTask;
 
+	private final long fetchTimeoutNanos;
+
+	private final Runnable timeoutCheck = this::checkTimeout;
+
+	// the fetch in flight that has not answered, and the timer watching it; guarded by
+	// this (read without it only to skip the lock)
+	private volatile @Nullable Fetch watched;
+
+	private SyncScheduler.@Nullable Cancellable timeoutTimer;
+
 	RefreshCoordinator(String topic, SnapshotProvider<T> provider, SyncOptions options, SyncScheduler scheduler,
 			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, LastKnownGood<T> lastKnownGood,
 			Supplier<RandomGenerator> random, BooleanSupplier stopped, StatusTracker status) {
@@ -80,6 +97,7 @@ final class RefreshCoordinator<T> {
 		this.random = random;
 		this.stopped = stopped;
 		this.status = status;
+		this.fetchTimeoutNanos = options.fetchTimeout().toNanos();
 	}
 
 	/**
@@ -153,22 +171,31 @@ final class RefreshCoordinator<T> {
 	}
 
 	/**
-	 * The handle stopped: cancel the poll timer and a pending retry, and complete the
-	 * queued refresh.
+	 * The handle stopped: cancel the poll timer, a pending retry and the fetch timeout
+	 * timer unless a fetch is in flight, and complete the queued refresh.
 	 */
 	void stop() {
 		Refresh inFlight;
 		CompletableFuture<Void> waiting;
 		SyncScheduler.Cancellable poll;
+		SyncScheduler.Cancellable idleTimer = null;
 		synchronized (this) {
 			inFlight = this.running;
 			waiting = this.queued;
 			this.queued = null;
 			poll = this.pollTask;
 			this.pollTask = null;
+			// a fetch in flight keeps its timeout: it ends the refresh if no answer comes
+			if (this.watched == null) {
+				idleTimer = this.timeoutTimer;
+				this.timeoutTimer = null;
+			}
 		}
 		if (poll != null) {
 			poll.cancel();
+		}
+		if (idleTimer != null) {
+			idleTimer.cancel();
 		}
 		if (inFlight != null) {
 			inFlight.cancelRetry();
@@ -253,35 +280,22 @@ final class RefreshCoordinator<T> {
 			this.announcedAtFetch = coordinator.gate.announcedRevision();
 			this.heldAtFetch = coordinator.gate.localRevision();
 			this.heldAtFetchFromSource = coordinator.gate.hasSnapshot() && !coordinator.gate.onArchive();
-			CompletableFuture<@Nullable SnapshotEnvelope<T>> fetched = new CompletableFuture<>();
-			// whoever completes the fetch (an I/O thread, the timeout, or this
-			// thread when the provider answered at once), its result is handled
-			// on the scheduler
-			fetched.whenComplete((snapshot, failure) -> {
-				if (!coordinator.gate.runOnApplyThread(() -> fetched(snapshot, failure))) {
-					refused();
-				}
-			});
+			Fetch pending = new Fetch(this, coordinator.scheduler.nanoTime() + coordinator.fetchTimeoutNanos);
 			try {
 				CompletableFuture<@Nullable SnapshotEnvelope<T>> source = Objects.requireNonNull(
 						coordinator.provider.fetch(coordinator.topic, Revision.of(coordinator.gate.localRevision())),
 						"snapshot provider returned no future");
-				SyncScheduler.Cancellable timeout = coordinator.scheduler.schedule(
-						() -> fetched.completeExceptionally(new TimeoutException("fetch of topic '" + coordinator.topic
-								+ "' took longer than " + coordinator.options.fetchTimeout())),
-						coordinator.options.fetchTimeout());
-				source.whenComplete((snapshot, failure) -> {
-					timeout.cancel();
-					if (failure != null) {
-						fetched.completeExceptionally(failure);
-					}
-					else {
-						fetched.complete(snapshot);
-					}
-				});
+				if (source.isDone()) {
+					// answered at once: no timeout to watch, no callback to register
+					pending.settleFrom(source);
+				}
+				else {
+					coordinator.watch(pending);
+					source.whenComplete(pending);
+				}
 			}
 			catch (RuntimeException ex) {
-				fetched.completeExceptionally(ex);
+				pending.settle(null, ex);
 			}
 		}
 
@@ -289,7 +303,7 @@ final class RefreshCoordinator<T> {
 		 * The scheduler refused to take the fetch's result (it was shut down): end the
 		 * refresh without applying, rather than never.
 		 */
-		private void refused() {
+		void refused() {
 			RejectedExecutionException cause = new RejectedExecutionException(
 					"the scheduler refused to apply the snapshot of topic '" + RefreshCoordinator.this.topic + "'");
 			RefreshCoordinator.this.reporter.report(Failure.of(SyncPhase.REFRESH, cause).attempt(this.attempt));
@@ -297,7 +311,7 @@ final class RefreshCoordinator<T> {
 			finish(RefreshOutcome.FAILED);
 		}
 
-		private void fetched(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
+		void fetched(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
 			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
 			try {
 				if (coordinator.stopped.getAsBoolean()) {
@@ -490,6 +504,130 @@ final class RefreshCoordinator<T> {
 				this.completion.complete(null);
 			}
 			refreshEnded();
+		}
+
+	}
+
+	/**
+	 * Watch a fetch that has not answered yet for its deadline. One timer per handle,
+	 * armed while fetches are in flight: a fetch that starts while it is armed does not
+	 * schedule one of its own, so back-to-back fetches cost a field write each instead of
+	 * a scheduled task and its cancellation. The timer re-arms itself for the deadline of
+	 * the fetch in flight when it fires, so a fetch still times out at its own deadline
+	 * (no slack beyond the scheduler's), and it is gone one fetch timeout after the last
+	 * fetch answered.
+	 * @param fetch the fetch in flight
+	 */
+	private void watch(Fetch fetch) {
+		synchronized (this) {
+			this.watched = fetch;
+			if (this.timeoutTimer == null) {
+				this.timeoutTimer = this.scheduler.schedule(this.timeoutCheck, this.options.fetchTimeout());
+			}
+		}
+	}
+
+	private void checkTimeout() {
+		Fetch expired;
+		synchronized (this) {
+			this.timeoutTimer = null;
+			Fetch fetch = this.watched;
+			if (fetch == null) {
+				return;
+			}
+			long remaining = fetch.deadline - this.scheduler.nanoTime();
+			if (remaining > 0) {
+				this.timeoutTimer = this.scheduler.schedule(this.timeoutCheck, Duration.ofNanos(remaining));
+				return;
+			}
+			this.watched = null;
+			expired = fetch;
+		}
+		expired.settle(null, new TimeoutException(
+				"fetch of topic '" + this.topic + "' took longer than " + this.options.fetchTimeout()));
+	}
+
+	private void answered(Fetch fetch) {
+		if (this.watched == fetch) {
+			synchronized (this) {
+				if (this.watched == fetch) {
+					this.watched = null;
+				}
+			}
+		}
+	}
+
+	/**
+	 * One fetch of a refresh, from the provider's answer (or the timeout, whichever comes
+	 * first) to the handling of its result, which it runs as a task.
+	 */
+	private final class Fetch implements BiConsumer<@Nullable SnapshotEnvelope<T>, @Nullable Throwable>, Runnable {
+
+		private static final AtomicIntegerFieldUpdater<RefreshCoordinator.Fetch> SETTLED = AtomicIntegerFieldUpdater
+			.newUpdater(RefreshCoordinator.Fetch.class, "settled");
+
+		final Refresh refresh;
+
+		final long deadline;
+
+		private volatile int settled;
+
+		private @Nullable SnapshotEnvelope<T> snapshot;
+
+		private @Nullable Throwable failure;
+
+		Fetch(Refresh refresh, long deadline) {
+			this.refresh = refresh;
+			this.deadline = deadline;
+		}
+
+		@Override
+		public void accept(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
+			settle(snapshot, failure);
+		}
+
+		void settleFrom(CompletableFuture<@Nullable SnapshotEnvelope<T>> source) {
+			SnapshotEnvelope<T> snapshot;
+			try {
+				snapshot = source.join();
+			}
+			catch (CompletionException ex) {
+				settle(null, (ex.getCause() != null) ? ex.getCause() : ex);
+				return;
+			}
+			catch (CancellationException ex) {
+				settle(null, ex);
+				return;
+			}
+			settle(snapshot, null);
+		}
+
+		/**
+		 * The provider answered, or the fetch timed out: the first of the two counts.
+		 * Whoever settles it (an I/O thread, the timeout, or the thread that asked when
+		 * the provider answered at once), the result is handled where the gate says: on
+		 * the scheduler, or for a snapshot of a handle that applies on the delivering
+		 * thread, here.
+		 */
+		void settle(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
+			if (!SETTLED.compareAndSet(this, 0, 1)) {
+				return;
+			}
+			answered(this);
+			this.snapshot = snapshot;
+			this.failure = failure;
+			RevisionGate<T> gate = RefreshCoordinator.this.gate;
+			// a failure may read the archive: never on the delivering thread
+			boolean accepted = (failure == null && snapshot != null) ? gate.runDelivered(this)
+					: gate.runOnApplyThread(this);
+			if (!accepted) {
+				this.refresh.refused();
+			}
+		}
+
+		@Override
+		public void run() {
+			this.refresh.fetched(this.snapshot, this.failure);
 		}
 
 	}

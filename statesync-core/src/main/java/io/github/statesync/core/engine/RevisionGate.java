@@ -1,6 +1,7 @@
 package io.github.statesync.core.engine;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * the local revision, whether a snapshot was applied, and the highest revision an event
  * announced, and applies a snapshot only if it is newer, one at a time under the apply
  * lock (re-entrant, so an applier may apply its own write). It also decides where applies
- * run ({@link #runOnApplyThread}): on the handle's {@link SyncScheduler}, never on the
- * thread that completed a fetch or delivered an event. It exists so that the gate's
- * fields change in one class, whatever asked for the apply.
+ * run ({@link #runOnApplyThread}, {@link #runDelivered}): on the handle's
+ * {@link SyncScheduler}, never on the thread that completed a fetch or delivered an
+ * event, unless the handle applies on the delivering thread ({@link ApplyOn}), which this
+ * class guards. It exists so that the gate's fields change in one class, whatever asked
+ * for the apply.
  *
  * @param <T> the type of the snapshot data
  * @author statesync
@@ -28,6 +31,9 @@ import org.slf4j.LoggerFactory;
 final class RevisionGate<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
+
+	private static final long DELIVERING_THREAD_BUDGET_NANOS = TimeUnit.MILLISECONDS
+		.toNanos(SyncOptions.DELIVERING_THREAD_BUDGET_MILLIS);
 
 	private final String topic;
 
@@ -47,6 +53,14 @@ final class RevisionGate<T> {
 
 	private final ReentrantLock applyLock = new ReentrantLock();
 
+	private final boolean onDeliveringThread;
+
+	// set once when the guard trips: applies go to the scheduler for good
+	private volatile boolean fellBack;
+
+	// guarded by applyLock
+	private int strikes;
+
 	private volatile long localRevision;
 
 	private volatile boolean hasSnapshot;
@@ -61,8 +75,10 @@ final class RevisionGate<T> {
 	private final AtomicReference<@Nullable SnapshotEnvelope<T>> pendingInline = new AtomicReference<>();
 
 	RevisionGate(String topic, SnapshotApplier<T> applier, SyncScheduler scheduler, SyncListener listener,
-			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped, StatusTracker status) {
+			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped, StatusTracker status,
+			ApplyOn applyOn) {
 		this.topic = topic;
+		this.onDeliveringThread = applyOn == ApplyOn.DELIVERING_THREAD;
 		this.applier = applier;
 		this.scheduler = scheduler;
 		this.listener = listener;
@@ -86,6 +102,68 @@ final class RevisionGate<T> {
 		catch (RejectedExecutionException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Run a task that applies a snapshot just delivered (a fetched one, or one an event
+	 * carried inline): on this thread if the handle applies on the delivering thread,
+	 * already holds a snapshot (the first apply, cold, runs on the scheduler), the guard
+	 * has not tripped and no other apply of the topic runs (this thread never waits for
+	 * one); else on the scheduler. On this thread the task runs under the apply lock, and
+	 * its duration counts for the guard.
+	 * @param task the task
+	 * @return {@code false} if the scheduler refused it (it was shut down): the task did
+	 * not run and never will
+	 */
+	boolean runDelivered(Runnable task) {
+		if (!this.onDeliveringThread || this.fellBack || !this.hasSnapshot || !this.applyLock.tryLock()) {
+			return runOnApplyThread(task);
+		}
+		try {
+			long started = this.scheduler.nanoTime();
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				// the tasks report their own failures; this thread is not the place to
+				// end
+				logger.warn("Apply task of topic '{}' failed on the delivering thread: {}", this.topic, ex.toString());
+			}
+			long took = this.scheduler.nanoTime() - started;
+			if (took > DELIVERING_THREAD_BUDGET_NANOS) {
+				slowOnDeliveringThread(took);
+			}
+		}
+		finally {
+			this.applyLock.unlock();
+		}
+		return true;
+	}
+
+	private void slowOnDeliveringThread(long took) {
+		if (++this.strikes < SyncOptions.DELIVERING_THREAD_STRIKES) {
+			logger.debug("Apply of topic '{}' took {} ms on the delivering thread (strike {} of {})", this.topic,
+					TimeUnit.NANOSECONDS.toMillis(took), this.strikes, SyncOptions.DELIVERING_THREAD_STRIKES);
+			return;
+		}
+		this.fellBack = true;
+		logger.warn(
+				"Topic '{}' applies on the delivering thread, but {} of its applies took longer than {} ms there "
+						+ "(the last: {} ms), which stalls every topic that thread delivers: its applier or a listener "
+						+ "blocks. Its applies run on the scheduler from now on; make them non-blocking, or set the "
+						+ "topic's apply-on to scheduler (the default)",
+				this.topic, this.strikes, SyncOptions.DELIVERING_THREAD_BUDGET_MILLIS,
+				TimeUnit.NANOSECONDS.toMillis(took));
+		this.listener.onApplyFallback(this.topic, took);
+	}
+
+	/**
+	 * Return whether the guard of {@link ApplyOn#DELIVERING_THREAD} tripped: the handle
+	 * applies on the scheduler for good.
+	 * @return {@code true} after the guard tripped
+	 */
+	boolean fellBack() {
+		return this.fellBack;
 	}
 
 	/**
@@ -141,9 +219,10 @@ final class RevisionGate<T> {
 
 	/**
 	 * Apply a snapshot an event carried inline, on the scheduler: it waits there for an
-	 * apply under way, never on the delivering thread. Of several inline snapshots that
-	 * wait, only the newest is applied. No refresh happens for an inline apply, so
-	 * listeners hear {@code onApplied} but no {@code onRefresh}.
+	 * apply under way, never on the delivering thread (which applies it itself only as
+	 * {@link #runDelivered} allows). Of several inline snapshots that wait, only the
+	 * newest is applied. No refresh happens for an inline apply, so listeners hear
+	 * {@code onApplied} but no {@code onRefresh}.
 	 * @param inline the snapshot
 	 * @param fallback run (on the scheduler) if the apply fails, or (here) if the
 	 * scheduler refuses the task: a refresh then fetches the snapshot instead
@@ -155,7 +234,7 @@ final class RevisionGate<T> {
 			// a task is on its way and applies the newest
 			return;
 		}
-		if (!runOnApplyThread(() -> applyPendingInline(fallback))) {
+		if (!runDelivered(() -> applyPendingInline(fallback))) {
 			this.pendingInline.set(null);
 			fallback.run();
 		}

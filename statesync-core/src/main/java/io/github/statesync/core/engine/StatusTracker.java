@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * The {@link TopicStatus} of one handle, and the one place it is decided: the gate, the
  * refreshes and the lifecycle tell it what happened, it works out the status, tells the
  * listeners of every change in order, completes the futures that wait for a status or a
- * revision, and keeps one timer on the scheduler, only while a newer revision is pending
- * or the source fails, to turn {@link TopicStatus#CURRENT} into {@link TopicStatus#STALE}
- * when nothing else happens.
+ * revision, and keeps one timer on the scheduler, armed while a newer revision is pending
+ * or the source fails (and until it fires once after), to turn
+ * {@link TopicStatus#CURRENT} into {@link TopicStatus#STALE} when nothing else happens.
  * <p>
  * Fields are guarded by {@code this}, held only to update them; listeners are told and
  * futures completed outside it, listeners one change at a time in the order of the
@@ -73,6 +73,8 @@ final class StatusTracker {
 
 	private SyncScheduler.@Nullable Cancellable timer;
 
+	private final Runnable timerTask = this::timerFired;
+
 	private long timerDeadline;
 
 	private final List<RevisionWaiter> revisionWaiters = new ArrayList<>();
@@ -117,7 +119,8 @@ final class StatusTracker {
 	 * @param revision the revision applied
 	 */
 	void applied(long revision) {
-		List<RevisionWaiter> reached = new ArrayList<>();
+		// most applies wake no waiter: no list for them
+		List<RevisionWaiter> reached = null;
 		synchronized (this) {
 			long local = this.localRevision.getAsLong();
 			if (this.pendingSinceNanos != 0) {
@@ -130,18 +133,25 @@ final class StatusTracker {
 					this.pendingSinceNanos = this.latestKnownNanos;
 				}
 			}
-			for (Iterator<RevisionWaiter> waiters = this.revisionWaiters.iterator(); waiters.hasNext();) {
-				RevisionWaiter waiter = waiters.next();
-				if (Long.compareUnsigned(local, waiter.atLeast) >= 0) {
-					waiters.remove();
-					reached.add(waiter);
+			if (!this.revisionWaiters.isEmpty()) {
+				for (Iterator<RevisionWaiter> waiters = this.revisionWaiters.iterator(); waiters.hasNext();) {
+					RevisionWaiter waiter = waiters.next();
+					if (Long.compareUnsigned(local, waiter.atLeast) >= 0) {
+						waiters.remove();
+						if (reached == null) {
+							reached = new ArrayList<>();
+						}
+						reached.add(waiter);
+					}
 				}
 			}
 			update();
 		}
-		Revision now = Revision.of(revision);
-		for (RevisionWaiter waiter : reached) {
-			complete(waiter.future, now);
+		if (reached != null) {
+			Revision now = Revision.of(revision);
+			for (RevisionWaiter waiter : reached) {
+				complete(waiter.future, now);
+			}
 		}
 		deliver();
 	}
@@ -373,23 +383,40 @@ final class StatusTracker {
 		return (second - first < 0) ? second : first;
 	}
 
+	/**
+	 * Make sure the timer fires by the deadline. Lazily: a timer already armed for an
+	 * earlier time stays (when it fires, {@link #timerFired} re-arms it for what is then
+	 * the deadline), and one no longer needed is left to fire once and disarm, so a topic
+	 * that hears of a revision and applies it, again and again, arms one timer per
+	 * {@code staleAfter} rather than scheduling and cancelling one per revision.
+	 */
 	private void schedule(long deadline, long now) {
 		if (deadline == 0 || now - deadline >= 0) {
+			return;
+		}
+		if (this.timer != null) {
+			if (deadline - this.timerDeadline >= 0) {
+				return;
+			}
 			cancelTimer();
-			return;
 		}
-		if (this.timer != null && this.timerDeadline == deadline) {
-			return;
-		}
-		cancelTimer();
 		this.timerDeadline = deadline;
 		try {
-			this.timer = this.scheduler.schedule(this::changed, Duration.ofNanos(deadline - now));
+			this.timer = this.scheduler.schedule(this.timerTask, Duration.ofNanos(deadline - now));
 		}
 		catch (RejectedExecutionException ex) {
 			// shutting down: the status is read again by whatever happens next
 			this.timer = null;
 		}
+	}
+
+	private void timerFired() {
+		synchronized (this) {
+			this.timer = null;
+			this.timerDeadline = 0;
+			update();
+		}
+		deliver();
 	}
 
 	private void cancelTimer() {

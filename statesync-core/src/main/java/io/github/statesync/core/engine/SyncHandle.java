@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * {@link SyncScheduler} ({@link SyncScheduler#execute}), never on the thread that
  * completed the provider's future (which may be an I/O thread) nor on the thread that
  * delivered the event. Only {@link #applyLocal} applies on its caller's thread, as its
- * result says whether it applied. No thread per handle: timers run on the same
- * scheduler.</li>
+ * result says whether it applied; and a handle whose options say
+ * {@link ApplyOn#DELIVERING_THREAD} applies on the delivering thread as that option
+ * describes, falling back to the scheduler when an apply blocks. No thread per handle:
+ * timers run on the same scheduler.</li>
  * <li>Last-known-good (with a {@link SnapshotArchive}): every applied snapshot is
  * archived; while the handle has no snapshot, when the source fails, holds no snapshot,
  * answers a protocol error or holds a snapshot that fails to apply, the archived snapshot
@@ -124,7 +126,7 @@ public final class SyncHandle<T> {
 		this.status = new StatusTracker(this.topic, this.options.staleAfter(), this.scheduler, builder.clock,
 				this.listener, this::state, this::hasSnapshot, this::isOnArchive, this::localRevisionBits);
 		this.gate = new RevisionGate<>(this.topic, builder.applier, this.scheduler, this.listener, this.reporter,
-				this.lastKnownGood, this::isStopped, this.status);
+				this.lastKnownGood, this::isStopped, this.status, this.options.applyOn());
 		this.refreshes = new RefreshCoordinator<>(this.topic, builder.provider, this.options, this.scheduler,
 				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this::isStopped,
 				this.status);

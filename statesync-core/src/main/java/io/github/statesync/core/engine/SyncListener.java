@@ -80,6 +80,17 @@ public interface SyncListener {
 	}
 
 	/**
+	 * A topic that applies on the delivering thread ({@link ApplyOn#DELIVERING_THREAD})
+	 * made too many slow applies there and applies on its scheduler from now on: its
+	 * applier or a listener blocks.
+	 * @param topic the topic
+	 * @param applyNanos how long the apply that tripped the guard took
+	 * @since 0.1.0
+	 */
+	default void onApplyFallback(String topic, long applyNanos) {
+	}
+
+	/**
 	 * An error happened.
 	 * @param error the error with its context
 	 */

@@ -107,6 +107,18 @@ final class SyncListeners implements SyncListener {
 	}
 
 	@Override
+	public void onApplyFallback(String topic, long applyNanos) {
+		for (SyncListener listener : this.listeners) {
+			try {
+				listener.onApplyFallback(topic, applyNanos);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, topic, ex);
+			}
+		}
+	}
+
+	@Override
 	public void onError(SyncError error) {
 		for (SyncListener listener : this.listeners) {
 			try {

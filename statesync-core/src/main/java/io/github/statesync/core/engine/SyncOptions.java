@@ -22,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  * applied a revision, answers an older one twice in a row
  * @param staleAfter how long the handle may know of a newer revision it has not applied,
  * or fail to reach its source, before its status turns {@link TopicStatus#STALE}
+ * @param applyOn where snapshots are applied: on the scheduler (the default), or on the
+ * thread that delivered them, for topics whose appliers and listeners never block
  * @author statesync
  * @since 0.1.0
  */
 public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval,
-		Duration fetchTimeout, boolean failStartOnError, RegressionPolicy onRegression, Duration staleAfter) {
+		Duration fetchTimeout, boolean failStartOnError, RegressionPolicy onRegression, Duration staleAfter,
+		ApplyOn applyOn) {
 
 	/**
 	 * The default of {@link #staleAfter()}, 30 s: two default reconcile intervals (15 s),
@@ -37,19 +40,36 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
 
 	/**
+	 * How long, in milliseconds, an apply may take on the delivering thread
+	 * ({@link ApplyOn#DELIVERING_THREAD}) before it counts as a strike: far above what a
+	 * non-blocking apply takes (microseconds), below what a blocking call costs the other
+	 * topics that thread delivers.
+	 */
+	public static final long DELIVERING_THREAD_BUDGET_MILLIS = 10;
+
+	/**
+	 * How many applies over {@link #DELIVERING_THREAD_BUDGET_MILLIS} a topic may make on
+	 * the delivering thread before it falls back to the scheduler: more than one, so a
+	 * garbage collection pause that happens to fall into an apply does not count as a
+	 * blocking listener.
+	 */
+	public static final int DELIVERING_THREAD_STRIKES = 3;
+
+	/**
 	 * Default retries, no throttling, no polling, 10 s fetch timeout, start fails when
-	 * the first refresh fails, a regressed source is followed, stale after 30 s.
+	 * the first refresh fails, a regressed source is followed, stale after 30 s, applies
+	 * on the scheduler.
 	 */
 	public static final SyncOptions DEFAULTS = new SyncOptions(RetryPolicy.DEFAULT, Throttling.NONE, null,
-			Duration.ofSeconds(10), true, RegressionPolicy.FOLLOW, DEFAULT_STALE_AFTER);
+			Duration.ofSeconds(10), true, RegressionPolicy.FOLLOW, DEFAULT_STALE_AFTER, ApplyOn.SCHEDULER);
 
 	/**
 	 * Create options, validating them.
 	 * @throws IllegalArgumentException if a value is missing or out of range
 	 */
 	public SyncOptions {
-		if (retry == null || throttling == null || onRegression == null) {
-			throw new IllegalArgumentException("retry, throttling and onRegression must not be null");
+		if (retry == null || throttling == null || onRegression == null || applyOn == null) {
+			throw new IllegalArgumentException("retry, throttling, onRegression and applyOn must not be null");
 		}
 		if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
 			throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
@@ -60,6 +80,26 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 		if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
 			throw new IllegalArgumentException("staleAfter must be positive, was " + staleAfter);
 		}
+	}
+
+	/**
+	 * Create options that apply on the scheduler ({@link ApplyOn#SCHEDULER}).
+	 * @param retry how failed and lagging fetches are retried
+	 * @param throttling how invalidations are turned into refreshes
+	 * @param pollInterval how often to refresh whatever the events say, or {@code null}
+	 * for never
+	 * @param fetchTimeout how long one fetch may take before it counts as failed
+	 * @param failStartOnError whether {@link SyncHandle#start()} fails when the first
+	 * refresh fails
+	 * @param onRegression what the handle does when its source answers an older revision
+	 * @param staleAfter how long a newer revision may stay unapplied, or the source
+	 * unreachable, before the status turns {@link TopicStatus#STALE}
+	 * @throws IllegalArgumentException if a value is missing or out of range
+	 */
+	public SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Duration pollInterval, Duration fetchTimeout,
+			boolean failStartOnError, RegressionPolicy onRegression, Duration staleAfter) {
+		this(retry, throttling, pollInterval, fetchTimeout, failStartOnError, onRegression, staleAfter,
+				ApplyOn.SCHEDULER);
 	}
 
 	/**
@@ -103,7 +143,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withRetry(RetryPolicy retry) {
 		return new SyncOptions(retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression, this.staleAfter);
+				this.onRegression, this.staleAfter, this.applyOn);
 	}
 
 	/**
@@ -113,7 +153,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withThrottling(Throttling throttling) {
 		return new SyncOptions(this.retry, throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression, this.staleAfter);
+				this.onRegression, this.staleAfter, this.applyOn);
 	}
 
 	/**
@@ -123,7 +163,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withPollInterval(@Nullable Duration pollInterval) {
 		return new SyncOptions(this.retry, this.throttling, pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression, this.staleAfter);
+				this.onRegression, this.staleAfter, this.applyOn);
 	}
 
 	/**
@@ -133,7 +173,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withFetchTimeout(Duration fetchTimeout) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, fetchTimeout, this.failStartOnError,
-				this.onRegression, this.staleAfter);
+				this.onRegression, this.staleAfter, this.applyOn);
 	}
 
 	/**
@@ -143,7 +183,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withFailStartOnError(boolean failStartOnError) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, failStartOnError,
-				this.onRegression, this.staleAfter);
+				this.onRegression, this.staleAfter, this.applyOn);
 	}
 
 	/**
@@ -153,7 +193,7 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withOnRegression(RegressionPolicy onRegression) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				onRegression, this.staleAfter);
+				onRegression, this.staleAfter, this.applyOn);
 	}
 
 	/**
@@ -164,7 +204,17 @@ public record SyncOptions(RetryPolicy retry, Throttling throttling, @Nullable Du
 	 */
 	public SyncOptions withStaleAfter(Duration staleAfter) {
 		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
-				this.onRegression, staleAfter);
+				this.onRegression, staleAfter, this.applyOn);
+	}
+
+	/**
+	 * Return a copy that applies snapshots elsewhere.
+	 * @param applyOn where snapshots are applied
+	 * @return the new options
+	 */
+	public SyncOptions withApplyOn(ApplyOn applyOn) {
+		return new SyncOptions(this.retry, this.throttling, this.pollInterval, this.fetchTimeout, this.failStartOnError,
+				this.onRegression, this.staleAfter, applyOn);
 	}
 
 }

@@ -6,9 +6,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The timers and the executor that all sync handles share: no handle owns a thread. A
  * handle runs its timers here and applies every fetched and inline snapshot here, through
- * {@link #execute(Runnable)}, so the scheduler's threads are where user appliers run. The
- * default, {@link #shared()}, runs on {@code max(4, available processors)} daemon threads
- * for the whole JVM.
+ * {@link #execute(Runnable)}, so the scheduler's threads are where user appliers run
+ * (unless a handle applies on the delivering thread, {@link ApplyOn}). The default,
+ * {@link #shared()}, runs timers on {@code max(4, available processors)} daemon threads
+ * and hand-offs on at most as many more, for the whole JVM.
  *
  * @author statesync
  * @since 0.1.0
@@ -41,8 +42,11 @@ public interface SyncScheduler {
 
 	/**
 	 * Return the JVM-wide default scheduler, created on first use:
-	 * {@code max(4, available processors)} daemon threads named {@code statesync-N},
-	 * which run every handle's timers and applies.
+	 * {@code max(4, available processors)} daemon threads named {@code statesync-N} run
+	 * every handle's timers, and at most as many named {@code statesync-apply-N}, started
+	 * on demand, run the tasks of {@link #execute} (every apply); an idle apply thread
+	 * looks for work for a few microseconds before it parks, so back-to-back hand-offs
+	 * wake no thread.
 	 * @return the shared scheduler
 	 */
 	static SyncScheduler shared() {

@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The one place the library makes threads. Every thread is a daemon named
  * {@code statesync-<purpose>-<n>}, so a thread dump tells what each is for:
  * <ul>
- * <li>{@code statesync-N}: the {@linkplain SyncScheduler#shared() shared scheduler}
- * (timers, hand-offs, and every apply of every topic);</li>
+ * <li>{@code statesync-N}: the {@linkplain SyncScheduler#shared() shared scheduler}'s
+ * timers;</li>
+ * <li>{@code statesync-apply-N}: the shared scheduler's hand-offs, among them every apply
+ * of every topic (unless a topic applies on the delivering thread);</li>
  * <li>{@code statesync-archive-N}: writes last-known-good snapshots to disk, behind the
  * applies;</li>
  * <li>{@code statesync-rest-N}: blocking HTTP fetches of topics served by another

@@ -222,8 +222,44 @@ class SyncHandleStatusTests {
 		// the fetch timeout and the stale timer
 		assertThat(this.scheduler.pendingTasks()).isEqualTo(2);
 		this.source.completeFetch(2, "v2");
+		// both timers are one per handle, not per fetch or revision: each ends when it
+		// fires and finds nothing to watch, one fetch timeout or stale-after later
+		assertThat(this.scheduler.pendingTasks()).isEqualTo(2);
+		this.scheduler.advance(STALE_AFTER);
 		assertThat(this.scheduler.pendingTasks()).isZero();
+		assertThat(this.listener.errors(SyncPhase.FETCH)).isEmpty();
 		assertThat(handle.status().status()).isEqualTo(TopicStatus.CURRENT);
+	}
+
+	@Test
+	void revisionsAnnouncedAndAppliedBackToBackShareOneStaleTimer() {
+		this.source.put(TOPIC, 1, "v1");
+		SyncHandle<String> handle = handle();
+		handle.start();
+		for (int revision = 2; revision <= 50; revision++) {
+			this.source.publish(TOPIC, revision, "v" + revision);
+			this.scheduler.advance(Duration.ofMillis(100));
+		}
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(50));
+		assertThat(this.scheduler.scheduledDelays()).filteredOn(STALE_AFTER::equals).hasSize(1);
+		this.scheduler.advance(STALE_AFTER);
+		assertThat(this.scheduler.pendingTasks()).isZero();
+		assertThat(this.listener.statusChanges()).doesNotContain(TopicStatus.STALE);
+	}
+
+	@Test
+	void aRevisionPendingLongerThanStaleAfterTurnsStaleAtItsOwnDeadlineAfterTheTimerWasArmedEarlier() {
+		this.source.put(TOPIC, 1, "v1");
+		SyncHandle<String> handle = handle();
+		handle.start();
+		this.source.publish(TOPIC, 2, "v2");
+		this.scheduler.advance(Duration.ofSeconds(10));
+		// announced 10 s after the timer was armed, never delivered by the source
+		this.source.event(TOPIC, 3);
+		this.scheduler.advance(STALE_AFTER.minusMillis(1));
+		assertThat(handle.status().status()).isEqualTo(TopicStatus.CURRENT);
+		this.scheduler.advance(Duration.ofMillis(1));
+		assertThat(handle.status().status()).isEqualTo(TopicStatus.STALE);
 	}
 
 	@Test

@@ -588,6 +588,63 @@ class SyncHandleTests {
 	}
 
 	@Test
+	void fetchTimesOutAtItsOwnDeadlineWhenAnEarlierFetchArmedTheTimer() {
+		this.source.put(TOPIC, 1, "v1");
+		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS.withFetchTimeout(Duration.ofSeconds(1)));
+		assertThat(handle.start()).isCompleted();
+		this.source.manual();
+		this.source.publish(TOPIC, 2, "v2");
+		this.scheduler.advance(Duration.ofMillis(600));
+		this.source.completeFetch();
+		// this fetch leaves 600 ms after the timer was armed and never answers
+		this.source.publish(TOPIC, 3, "v3");
+		this.scheduler.advance(Duration.ofMillis(999));
+		assertThat(this.listener.errors(SyncPhase.FETCH)).isEmpty();
+		this.scheduler.advance(Duration.ofMillis(1));
+		assertThat(this.listener.errors(SyncPhase.FETCH)).singleElement()
+			.satisfies((error) -> assertThat(error.cause()).isInstanceOf(TimeoutException.class));
+		// the late answer of the timed-out fetch is ignored; the retry's counts
+		this.scheduler.advance(Duration.ofMillis(50));
+		this.source.completeFetch(3, "late");
+		this.source.completeFetch();
+		assertThat(this.applier.revisions()).containsExactly(1L, 2L, 3L);
+		assertThat(this.applier.lastData()).isEqualTo("v3");
+	}
+
+	@Test
+	void backToBackFetchesShareOneTimeoutTimer() {
+		this.source.put(TOPIC, 1, "v1");
+		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS.withFetchTimeout(Duration.ofSeconds(1)));
+		assertThat(handle.start()).isCompleted();
+		this.source.manual();
+		for (int revision = 2; revision <= 50; revision++) {
+			this.source.publish(TOPIC, revision, "v" + revision);
+			this.scheduler.advance(Duration.ofMillis(10));
+			this.source.completeFetch();
+		}
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(50));
+		assertThat(this.listener.errors(SyncPhase.FETCH)).isEmpty();
+		// 490 ms of fetches: the timer armed by the first is still waiting
+		assertThat(this.scheduler.scheduledDelays()).filteredOn(Duration.ofSeconds(1)::equals).hasSize(1);
+		this.scheduler.advance(SyncOptions.DEFAULTS.staleAfter());
+		assertThat(this.scheduler.pendingTasks()).isZero();
+	}
+
+	@Test
+	void stopLeavesNoTimeoutTimerWhenNoFetchIsInFlight() {
+		this.source.put(TOPIC, 1, "v1");
+		SyncHandle<String> handle = handle();
+		assertThat(handle.start()).isCompleted();
+		this.source.manual();
+		this.source.publish(TOPIC, 2, "v2");
+		this.source.completeFetch();
+		// the fetch timeout timer and the stale timer, each armed until it fires once
+		assertThat(this.scheduler.pendingTasks()).isEqualTo(2);
+		handle.stop();
+		assertThat(this.scheduler.pendingTasks()).isZero();
+	}
+
+	@Test
 	void retryBacksOffAndReportsEachAttempt() {
 		this.source.put(TOPIC, 1, "v1");
 		SyncHandle<String> handle = handle(SyncOptions.DEFAULTS

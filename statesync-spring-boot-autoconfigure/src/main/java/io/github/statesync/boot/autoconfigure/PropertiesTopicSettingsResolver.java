@@ -177,7 +177,8 @@ final class PropertiesTopicSettingsResolver implements TopicSettingsResolver {
 				positive(lookup.get("fetch-timeout", Topic::getFetchTimeout, SyncOptions.DEFAULTS.fetchTimeout())),
 				required,
 				lookup.get("on-regression", Topic::getOnRegression, SyncOptions.DEFAULTS.onRegression()).value(),
-				positive(lookup.get("stale-after", Topic::getStaleAfter, SyncOptions.DEFAULTS.staleAfter())));
+				positive(lookup.get("stale-after", Topic::getStaleAfter, SyncOptions.DEFAULTS.staleAfter())),
+				lookup.get("apply-on", Topic::getApplyOn, SyncOptions.DEFAULTS.applyOn()).value());
 		for (StateSyncTopicCustomizer customizer : this.customizers) {
 			options = customizer.customize(topic, options);
 		}

@@ -30,6 +30,7 @@ import io.github.statesync.boot.topic.StateSyncTransport;
 import io.github.statesync.boot.topic.TopicSettings;
 import io.github.statesync.boot.topic.TopicSettingsResolver;
 import io.github.statesync.boot.transport.LocalStateSyncTransport;
+import io.github.statesync.core.engine.ApplyOn;
 import io.github.statesync.core.engine.RegressionPolicy;
 import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncHandle;
@@ -359,6 +360,25 @@ class StateSyncAutoConfigurationTests {
 			.run((context) -> assertThat(
 					context.getBean(SyncedTopicRegistry.class).handle("settings").options().onRegression())
 				.isEqualTo(RegressionPolicy.HOLD));
+	}
+
+	@Test
+	void appliesOnTheSchedulerByDefaultAndOnTheDeliveringThreadWhenATopicSaysSo() {
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.run((context) -> assertThat(
+					context.getBean(SyncedTopicRegistry.class).handle("settings").options().applyOn())
+				.isEqualTo(ApplyOn.SCHEDULER));
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.topics.settings.apply-on=delivering-thread")
+			.run((context) -> assertThat(
+					context.getBean(SyncedTopicRegistry.class).handle("settings").options().applyOn())
+				.isEqualTo(ApplyOn.DELIVERING_THREAD));
+		this.runner.withUserConfiguration(TestTopics.SettingsConfiguration.class)
+			.withPropertyValues("statesync.defaults.apply-on=delivering-thread",
+					"statesync.topics.settings.apply-on=scheduler")
+			.run((context) -> assertThat(
+					context.getBean(SyncedTopicRegistry.class).handle("settings").options().applyOn())
+				.isEqualTo(ApplyOn.SCHEDULER));
 	}
 
 	@Test
