@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * retried by the next event or poll.</li>
  * <li>Coalescing: at most one fetch in flight and one refresh queued, whatever the event
  * rate; a queued refresh that events alone asked for is dropped when the in-flight one
- * already reached every announced revision.</li>
+ * already reached every announced revision. When events come faster than fetches return,
+ * such a queued refresh waits a short, bounded time (at most 4 ms) before its fetch
+ * leaves, so that one fetch covers more of the burst; sparse events fetch at once.</li>
  * <li>Lag: a snapshot older than a revision an event announced (a lagging replica) is
  * applied if newer than the local one, and the fetch is retried within the
  * {@link RetryPolicy} until the announced revision arrives; when the retries run out the
