@@ -64,10 +64,11 @@ final class RefreshCoordinator<T> {
 
 	/**
 	 * Events that joined a refresh in flight from which on events count as a burst: one
-	 * event during a fetch is the pace of a writer that waits for each write, more is a
-	 * writer that outruns the reader.
+	 * or two during a fetch is the pace of a writer that waits for each write (or a
+	 * reader slowed down for a moment, whose next fetch must not wait), more is a writer
+	 * that outruns the reader.
 	 */
-	static final int BURST_EVENTS = 2;
+	static final int BURST_EVENTS = 4;
 
 	/** The longest a queued refresh is held in a burst. */
 	static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(4);

@@ -128,17 +128,20 @@ class SyncHandleCoalescingTests {
 	}
 
 	@Test
-	void oneEventDuringAFetchIsFetchedAsSoonAsTheFetchReturns() {
+	void fewEventsDuringAFetchAreFetchedAsSoonAsTheFetchReturns() {
 		SyncHandle<String> handle = started(SyncOptions.DEFAULTS);
 		this.source.publish(TOPIC, 2, "v2");
-		this.scheduler.advance(Duration.ofNanos(100_000));
-		this.source.publish(TOPIC, 3, "v3");
-		this.scheduler.advance(Duration.ofNanos(100_000));
+		for (long revision = 3; revision < 3 + RefreshCoordinator.BURST_EVENTS - 1; revision++) {
+			this.scheduler.advance(Duration.ofNanos(300_000));
+			this.source.publish(TOPIC, revision, "v" + revision);
+		}
+		this.scheduler.advance(Duration.ofNanos(300_000));
 		this.source.completeFetch(2, "v2");
-		// a writer that waits for each write: the queued refresh leaves at once
+		// a writer that waits for each write, or a reader slow for a moment: the queued
+		// refresh leaves at once
 		assertThat(this.source.pendingFetches()).isOne();
 		this.source.completeFetch();
-		assertThat(handle.localRevision()).isEqualTo(Revision.of(3));
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(1 + RefreshCoordinator.BURST_EVENTS));
 	}
 
 	@Test
