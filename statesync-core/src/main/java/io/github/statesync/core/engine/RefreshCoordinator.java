@@ -70,6 +70,13 @@ final class RefreshCoordinator<T> {
 	 */
 	static final int BURST_EVENTS = 4;
 
+	/**
+	 * The longest mean interval between the events of a burst: events slower than this
+	 * (4,000 a second) never hold a refresh, however slow the fetches, so a paced writer
+	 * is followed at once even by a reader that fell behind for a moment.
+	 */
+	static final long MAX_BURST_INTERVAL_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+
 	/** The longest a queued refresh is held in a burst. */
 	static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
 
@@ -251,12 +258,12 @@ final class RefreshCoordinator<T> {
 	 * Decide, as a refresh ends, whether the queued refresh waits before its fetch
 	 * leaves, and if so start its timer. It waits only if events alone asked for it, the
 	 * handle is behind, no throttling shapes the events already, and at least
-	 * {@link #BURST_EVENTS} events came while the fetch was in flight: then more are
-	 * likely to come before the next fetch would return. It waits for as long again as
-	 * the fetch took, twice, at most {@link #MAX_HOLD_NANOS}, and leaves earlier once the
-	 * events pause for four of their mean intervals (at least {@link #MIN_QUIET_NANOS}):
-	 * the last event of a burst waits little more than that pause. Called with the lock
-	 * held.
+	 * {@link #BURST_EVENTS} events came while the fetch was in flight, at most
+	 * {@link #MAX_BURST_INTERVAL_NANOS} apart on average: then more are likely to come
+	 * before the next fetch would return. It waits for as long again as the fetch took,
+	 * twice, at most {@link #MAX_HOLD_NANOS}, and leaves earlier once the events pause
+	 * for four of their mean intervals (at least {@link #MIN_QUIET_NANOS}): the last
+	 * event of a burst waits little more than that pause. Called with the lock held.
 	 * @return whether the queued refresh is held
 	 */
 	private boolean hold() {
@@ -268,12 +275,13 @@ final class RefreshCoordinator<T> {
 		}
 		long now = this.scheduler.nanoTime();
 		long fetchNanos = now - this.fetchLeftNanos;
+		long interval = fetchNanos / events;
 		long holdNanos = Math.min(MAX_HOLD_NANOS, 2 * fetchNanos);
-		if (holdNanos < MIN_HOLD_NANOS) {
+		if (interval > MAX_BURST_INTERVAL_NANOS || holdNanos < MIN_HOLD_NANOS) {
 			return false;
 		}
 		this.holdDeadlineNanos = now + holdNanos;
-		this.quietNanos = Math.max(MIN_QUIET_NANOS, 4 * fetchNanos / events);
+		this.quietNanos = Math.max(MIN_QUIET_NANOS, 4 * interval);
 		return scheduleHoldCheck(now);
 	}
 

@@ -145,6 +145,22 @@ class SyncHandleCoalescingTests {
 	}
 
 	@Test
+	void pacedEventsDuringASlowFetchAreFetchedAsSoonAsTheFetchReturns() {
+		SyncHandle<String> handle = started(SyncOptions.DEFAULTS);
+		this.source.publish(TOPIC, 2, "v2");
+		// one event a millisecond, during a fetch that takes six
+		for (long revision = 3; revision <= 7; revision++) {
+			this.scheduler.advance(Duration.ofMillis(1));
+			this.source.publish(TOPIC, revision, "v" + revision);
+		}
+		this.scheduler.advance(Duration.ofMillis(1));
+		this.source.completeFetch(2, "v2");
+		assertThat(this.source.pendingFetches()).isOne();
+		this.source.completeFetch();
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(7));
+	}
+
+	@Test
 	void heldRefreshLeavesAtTheDeadlineThoughEventsKeepComing() {
 		SyncHandle<String> handle = started(SyncOptions.DEFAULTS);
 		this.source.publish(TOPIC, 2, "v2");
