@@ -282,6 +282,10 @@ final class RefreshCoordinator<T> {
 		}
 		this.holdDeadlineNanos = now + holdNanos;
 		this.quietNanos = Math.max(MIN_QUIET_NANOS, 4 * interval);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Holding the next refresh of topic '{}' for at most {} us: {} events during a fetch of {} us",
+					this.topic, holdNanos / 1000, events, fetchNanos / 1000);
+		}
 		return scheduleHoldCheck(now);
 	}
 
