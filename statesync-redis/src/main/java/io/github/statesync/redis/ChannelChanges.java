@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,7 +72,8 @@ final class ChannelChanges {
 	 * Add a listener of a topic's channel, and queue the channel's subscription if it is
 	 * the first.
 	 * @return the subscription, whose cancel removes the listener once, and queues the
-	 * channel's unsubscription if it was the last
+	 * channel's unsubscription if it was the last, and whose {@code confirmed()}
+	 * completes when Redis first confirmed the channel for this listener
 	 * @throws IllegalStateException if the subscriber is closed
 	 */
 	Subscription subscribe(String channel, String topic, InvalidationListener listener) {
@@ -87,10 +89,20 @@ final class ChannelChanges {
 			start();
 		}
 		AtomicBoolean cancelled = new AtomicBoolean();
-		return () -> {
-			if (cancelled.compareAndSet(false, true)) {
-				cancel(channel, topicListener);
+		return new Subscription() {
+
+			@Override
+			public void cancel() {
+				if (cancelled.compareAndSet(false, true)) {
+					ChannelChanges.this.cancel(channel, topicListener);
+				}
 			}
+
+			@Override
+			public CompletionStage<Void> confirmed() {
+				return topicListener.confirmation;
+			}
+
 		};
 	}
 

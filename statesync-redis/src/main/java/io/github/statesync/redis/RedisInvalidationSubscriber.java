@@ -47,7 +47,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * listener container (one pub/sub connection) carries them all, so adding or removing a
  * topic never opens a connection. Whenever a topic's channel is (re)subscribed, which
  * happens at start and after the connection dropped and came back, the topic is told to
- * resync: events sent meanwhile were lost.
+ * resync: events sent meanwhile were lost. The first confirmation of a subscription
+ * completes its {@link Subscription#confirmed()} and is told as
+ * {@link InvalidationListener#onConfirmed()}, so that a handle whose first fetch waited
+ * for it fetches once.
  * <p>
  * Subscribing returns at once: channels are (un)subscribed in batches, one
  * {@code SUBSCRIBE} for every topic added meanwhile, on a short-lived thread of the
@@ -499,8 +502,8 @@ public final class RedisInvalidationSubscriber implements RedisPubSubSubscriber 
 			if (watcher != null) {
 				watcher.confirmed();
 			}
-			// also on the first subscription, since an event sent before Redis
-			// confirmed it was missed
+			// also on the first subscription (told as a confirmation), since an event
+			// sent before Redis confirmed it was missed
 			RedisInvalidationSubscriber.this.listeners.resync(new String(channel, StandardCharsets.UTF_8),
 					(topic) -> logger.debug("Subscribed to invalidations of topic '{}'", topic));
 		}

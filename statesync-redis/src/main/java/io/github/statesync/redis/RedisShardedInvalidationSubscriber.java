@@ -716,7 +716,8 @@ public final class RedisShardedInvalidationSubscriber implements RedisPubSubSubs
 		public void ssubscribed(byte[] channel, long count) {
 			String name = new String(channel, StandardCharsets.UTF_8);
 			this.confirmed.add(name);
-			// also on the first subscription: an event sent before it was missed
+			// also on the first subscription (told as a confirmation): an event sent
+			// before it was missed
 			RedisShardedInvalidationSubscriber.this.listeners.resync(name, (topic) -> logger
 				.debug("Subscribed to sharded invalidations of topic '{}' on {}", topic, this.address));
 		}

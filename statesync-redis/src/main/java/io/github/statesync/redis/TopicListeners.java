@@ -2,6 +2,7 @@ package io.github.statesync.redis;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,7 @@ import org.slf4j.Logger;
  */
 final class TopicListeners {
 
-	private final Map<String, Set<TopicListener>> listeners = new ConcurrentHashMap<>();
+	private final Map<String, ChannelListeners> listeners = new ConcurrentHashMap<>();
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
@@ -51,9 +52,14 @@ final class TopicListeners {
 	 * @return whether it is the channel's first listener (the channel must be subscribed)
 	 */
 	boolean add(String channel, TopicListener topicListener) {
-		Set<TopicListener> current = this.listeners.computeIfAbsent(channel, (key) -> new CopyOnWriteArraySet<>());
+		ChannelListeners current = this.listeners.computeIfAbsent(channel, (key) -> new ChannelListeners());
 		current.add(topicListener);
 		this.subscriptions.incrementAndGet();
+		// added before the flag is read, and the flag is set before the listeners are
+		// read: a confirmation under way confirms this listener, or the flag does
+		if (current.confirmed) {
+			topicListener.confirmation.complete(null);
+		}
 		return current.size() == 1;
 	}
 
@@ -64,7 +70,7 @@ final class TopicListeners {
 	 */
 	boolean remove(String channel, TopicListener topicListener) {
 		this.subscriptions.decrementAndGet();
-		Set<TopicListener> current = this.listeners.get(channel);
+		ChannelListeners current = this.listeners.get(channel);
 		if (current == null || !current.remove(topicListener) || !current.isEmpty()) {
 			return false;
 		}
@@ -98,7 +104,7 @@ final class TopicListeners {
 	 * or the decoding failure as a protocol error.
 	 */
 	void dispatch(String channel, byte[] body) {
-		Set<TopicListener> targets = this.listeners.get(channel);
+		ChannelListeners targets = this.listeners.get(channel);
 		if (targets == null) {
 			return;
 		}
@@ -119,16 +125,27 @@ final class TopicListeners {
 	}
 
 	/**
-	 * Tell the channel's listeners to resync: Redis confirmed the channel, and events
-	 * sent before were missed (also on the first subscription).
+	 * Tell the channel's listeners that Redis confirmed the channel, and events sent
+	 * before were missed: a listener confirmed for the first time has its
+	 * {@link TopicListener#confirmation} completed and is told
+	 * {@link InvalidationListener#onConfirmed()} (a handle that fetched after it skips
+	 * the resync), the others (after a reconnect)
+	 * {@link InvalidationListener#onResync()}. A listener added to a channel confirmed
+	 * before is confirmed at once, without a call.
 	 * @param subscribed told each listener's topic first, to log it
 	 */
 	void resync(String channel, Consumer<String> subscribed) {
-		Set<TopicListener> targets = this.listeners.get(channel);
+		ChannelListeners targets = this.listeners.get(channel);
 		if (targets != null) {
+			targets.confirmed = true;
 			targets.forEach((target) -> {
 				subscribed.accept(target.topic);
-				deliver(target, InvalidationListener::onResync);
+				if (target.confirmation.complete(null)) {
+					deliver(target, InvalidationListener::onConfirmed);
+				}
+				else {
+					deliver(target, InvalidationListener::onResync);
+				}
 			});
 		}
 	}
@@ -137,7 +154,7 @@ final class TopicListeners {
 	 * Tell the channel's listeners that Redis refuses to subscribe it.
 	 */
 	void subscriptionFailed(String channel, Exception error) {
-		Set<TopicListener> targets = this.listeners.get(channel);
+		ChannelListeners targets = this.listeners.get(channel);
 		if (targets != null) {
 			targets.forEach((target) -> deliver(target, (listener) -> listener.onSubscriptionFailed(error)));
 		}
@@ -166,10 +183,24 @@ final class TopicListeners {
 
 		final InvalidationListener listener;
 
+		/** Completed when Redis first confirmed the channel for this listener. */
+		final CompletableFuture<Void> confirmation = new CompletableFuture<>();
+
 		TopicListener(String topic, InvalidationListener listener) {
 			this.topic = topic;
 			this.listener = listener;
 		}
+
+	}
+
+	/**
+	 * The listeners of one channel, and whether Redis confirmed it since its first
+	 * listener came (a channel that loses its last listener starts over).
+	 */
+	@SuppressWarnings("serial")
+	private static final class ChannelListeners extends CopyOnWriteArraySet<TopicListener> {
+
+		volatile boolean confirmed;
 
 	}
 

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.statesync.core.engine.RefreshOutcome;
 import io.github.statesync.core.engine.SyncError;
 import io.github.statesync.core.engine.SyncHandle;
 import io.github.statesync.core.engine.SyncListener;
@@ -69,6 +71,8 @@ final class ClusterTestNode implements SyncListener, AutoCloseable {
 	final List<SyncError> errors = new CopyOnWriteArrayList<>();
 
 	private final @Nullable RedisReplicaReader replicaReader;
+
+	private final Map<String, AtomicInteger> refreshes = new ConcurrentHashMap<>();
 
 	ClusterTestNode(String id, String nodes, RedisPubSubMode mode) {
 		this(id, nodes, mode, null);
@@ -161,6 +165,19 @@ final class ClusterTestNode implements SyncListener, AutoCloseable {
 	Revision revision(String topic) {
 		SyncHandle<Settings> handle = this.handles.get(topic);
 		return (handle != null) ? handle.localRevision() : Revision.ZERO;
+	}
+
+	/**
+	 * Return how many refreshes (each at least one fetch) a topic's handle ended.
+	 */
+	int refreshes(String topic) {
+		AtomicInteger count = this.refreshes.get(topic);
+		return (count != null) ? count.get() : 0;
+	}
+
+	@Override
+	public void onRefresh(String topic, RefreshOutcome outcome, long durationNanos) {
+		this.refreshes.computeIfAbsent(topic, (key) -> new AtomicInteger()).incrementAndGet();
 	}
 
 	@Override

@@ -198,6 +198,40 @@ class RedisClusterIntegrationTests {
 	}
 
 	@Test
+	void startFetchesEachTopicOnceInBothModesAndAKilledConnectionResyncs() {
+		for (RedisPubSubMode mode : RedisPubSubMode.values()) {
+			ClusterTestNode writer = node("start-writer-" + mode, mode);
+			ClusterTestNode reader = node("start-reader-" + mode, mode);
+			// thirty topics land on all three shards
+			List<String> topics = IntStream.range(0, 30).mapToObj((t) -> "start-" + mode + "-" + t).toList();
+			Map<String, Revision> first = new HashMap<>();
+			topics.forEach((topic) -> first.put(topic, writer.store.publish(topic, Settings.of("first", 1))));
+			// the reader's pub/sub connections are made first (their first use may take
+			// longer than a start waits for a confirmation)
+			RedisPubSubSubscriber subscriber = (RedisPubSubSubscriber) reader.subscriber;
+			IntStream.range(0, 10).forEach((t) -> reader.follow("warm-" + mode + "-" + t).join());
+			await().atMost(Duration.ofSeconds(20)).until(subscriber::isConnected);
+			topics.forEach((topic) -> reader.follow(topic).join());
+			await().atMost(Duration.ofSeconds(20)).until(subscriber::isConnected);
+			// each start waited for its subscription's confirmation: one fetch, no resync
+			topics.forEach((topic) -> assertThat(reader.refreshes(topic)).as(mode + " " + topic).isOne());
+			topics.forEach((topic) -> assertThat(reader.revision(topic)).isEqualTo(first.get(topic)));
+			// writes the reader misses while its connections are cut arrive through the
+			// resync of the later confirmations
+			int killed = 0;
+			for (Node node : cluster.nodes()) {
+				killed += Integer.parseInt(String.valueOf(cluster.command(node, "CLIENT", "KILL", "TYPE", "pubsub")));
+			}
+			assertThat(killed).isPositive();
+			Map<String, Revision> second = new HashMap<>();
+			topics.forEach((topic) -> second.put(topic, writer.store.publish(topic, Settings.of("second", 2))));
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> topics.forEach((topic) -> assertThat(reader.revision(topic)).as(mode + " " + topic)
+					.isEqualTo(second.get(topic))));
+		}
+	}
+
+	@Test
 	void liveTopicConvergesWhileItsSlotMigratesToAnotherMaster() throws Exception {
 		ClusterTestNode writer = node("writer", RedisPubSubMode.SHARDED);
 		ClusterTestNode reader = node("reader", RedisPubSubMode.SHARDED);

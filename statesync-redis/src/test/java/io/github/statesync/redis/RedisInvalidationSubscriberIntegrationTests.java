@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.statesync.core.engine.RefreshOutcome;
+import io.github.statesync.core.engine.SyncHandle;
+import io.github.statesync.core.engine.SyncListener;
 import io.github.statesync.core.protocol.InvalidationEvent;
 import io.github.statesync.core.protocol.ProtocolException;
 import io.github.statesync.core.protocol.Revision;
@@ -108,6 +111,41 @@ class RedisInvalidationSubscriberIntegrationTests {
 		await("invalidations flow again").atMost(BOUND)
 			.until(() -> listener.events.stream().anyMatch((event) -> event.revision().equals(revision)));
 		assertThat(subscriber.isConnected()).isTrue();
+	}
+
+	@Test
+	void handleStartFetchesOnceAndResyncsWhenThePubSubConnectionComesBack() throws Exception {
+		LettuceConnectionFactory factory = connectionFactory(Duration.ofMillis(100));
+		RedisInvalidationSubscriber subscriber = subscriber(factory);
+		RedisSnapshotStore store = new RedisSnapshotStore(factory, this.codec, RedisTopicKeys.DEFAULT, "writer",
+				Clock.systemUTC(), Duration.ofSeconds(2));
+		// the pub/sub connection is made first, so the handle waits one round trip only
+		RecordingListener warm = new RecordingListener();
+		subscriber.subscribe("warm", warm);
+		await("subscription confirmed").atMost(BOUND).until(() -> warm.resyncs.get() > 0);
+		String topic = "once";
+		store.publish(topic, Settings.of("first", 0));
+		AtomicInteger refreshes = new AtomicInteger();
+		SyncHandle<Settings> handle = SyncHandle
+			.<Settings>builder(topic, subscriber, store.provider(Settings.class, this.codec), (snapshot) -> {
+			})
+			.listener(new SyncListener() {
+
+				@Override
+				public void onRefresh(String name, RefreshOutcome outcome, long durationNanos) {
+					refreshes.incrementAndGet();
+				}
+
+			})
+			.build();
+		this.closeables.add(handle::stop);
+		handle.start().get(BOUND.toSeconds(), TimeUnit.SECONDS);
+		await("subscription confirmed").atMost(BOUND).until(subscriber::isConnected);
+		assertThat(refreshes.get()).as("the start's fetch covered the subscription's confirmation").isOne();
+		assertThat(redis.server().killPubSubClients()).isOne();
+		Revision missed = store.publish(topic, Settings.of("missed", 1));
+		await("resync after the resubscription").atMost(BOUND).until(() -> handle.localRevision().equals(missed));
+		assertThat(refreshes.get()).isGreaterThanOrEqualTo(2);
 	}
 
 	/**

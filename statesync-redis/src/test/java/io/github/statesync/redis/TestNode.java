@@ -235,7 +235,8 @@ final class TestNode implements SyncListener, AutoCloseable {
 	}
 
 	/**
-	 * Counts resyncs and keeps the last event of each topic, then passes everything on.
+	 * Counts confirmations and resyncs and keeps the last event of each topic, then
+	 * passes everything on.
 	 */
 	private final class CountingListener implements InvalidationListener {
 
@@ -260,6 +261,12 @@ final class TestNode implements SyncListener, AutoCloseable {
 		public void onResync() {
 			TestNode.this.resyncs.incrementAndGet();
 			this.delegate.onResync();
+		}
+
+		@Override
+		public void onConfirmed() {
+			TestNode.this.resyncs.incrementAndGet();
+			this.delegate.onConfirmed();
 		}
 
 		@Override

@@ -6,6 +6,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * Runs the refreshes of one handle, and its poll timer: at most one in flight and one
  * queued, whatever the request rate (a queued refresh that only events asked for is
  * dropped when the one in flight reached every announced revision), each a fetch with its
- * retries and lag handling. A failed fetch is handled on the scheduler through
- * {@link RevisionGate#runOnApplyThread}, a fetched snapshot where
+ * retries and lag handling. When events come faster than fetches return (at least
+ * {@link #BURST_EVENTS} during one fetch), a queued refresh that only events asked for is
+ * held a short, bounded time before its fetch leaves ({@link #hold}), so that one fetch
+ * covers more of the burst; sparse events fetch at once. A failed fetch is handled on the
+ * scheduler through {@link RevisionGate#runOnApplyThread}, a fetched snapshot where
  * {@link RevisionGate#runDelivered} says (the scheduler unless the handle applies on the
  * delivering thread), never on the thread that completed the provider's future by
  * default. Fetch timeouts are watched by one timer per handle ({@link #watch}), not a
@@ -65,11 +69,50 @@ final class RefreshCoordinator<T> {
 
 	private final StatusTracker status;
 
+	/**
+	 * Events that joined a refresh in flight from which on events count as a burst: one
+	 * or two during a fetch is the pace of a writer that waits for each write (or a
+	 * reader slowed down for a moment, whose next fetch must not wait), more is a writer
+	 * that outruns the reader.
+	 */
+	static final int BURST_EVENTS = 4;
+
+	/**
+	 * The longest mean interval between the events of a burst: events slower than this
+	 * (4,000 a second) never hold a refresh, however slow the fetches, so a paced writer
+	 * is followed at once even by a reader that fell behind for a moment.
+	 */
+	static final long MAX_BURST_INTERVAL_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+
+	/** The longest a queued refresh is held in a burst. */
+	static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+
+	/** Holds shorter than this are not worth a timer: the refresh leaves at once. */
+	static final long MIN_HOLD_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+	/** The shortest silence that ends a hold early. */
+	static final long MIN_QUIET_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
 	private @Nullable Refresh running;
 
 	private @Nullable CompletableFuture<Void> queued;
 
 	private boolean queuedForced;
+
+	// when the fetch of the refresh in flight left, and how many events joined it since
+	private long fetchLeftNanos;
+
+	private int eventsInFlight;
+
+	// a held refresh: the timer that lets it leave, when it must leave at the latest,
+	// the silence after the last event that lets it leave earlier, and that event
+	private SyncScheduler.@Nullable Cancellable holdTask;
+
+	private long holdDeadlineNanos;
+
+	private long quietNanos;
+
+	private long lastEventNanos;
 
 	private SyncScheduler.@Nullable Cancellable pollTask;
 
@@ -111,13 +154,16 @@ final class RefreshCoordinator<T> {
 		Refresh fresh = null;
 		CompletableFuture<Void> result;
 		boolean coalesced = false;
+		boolean release = false;
 		synchronized (this) {
 			if (this.stopped.getAsBoolean()) {
 				return CompletableFuture.completedFuture(null);
 			}
-			if (this.running == null) {
+			if (this.running == null && this.holdTask == null) {
 				fresh = new Refresh(new CompletableFuture<>());
 				this.running = fresh;
+				this.fetchLeftNanos = this.scheduler.nanoTime();
+				this.eventsInFlight = 0;
 				result = fresh.completion;
 			}
 			else {
@@ -129,6 +175,16 @@ final class RefreshCoordinator<T> {
 				}
 				this.queuedForced |= forced;
 				result = this.queued;
+				if (!forced) {
+					this.eventsInFlight++;
+					this.lastEventNanos = this.scheduler.nanoTime();
+				}
+				else if (this.holdTask != null) {
+					// an explicit refresh, a resync or a poll is never held
+					this.holdTask.cancel();
+					this.holdTask = null;
+					release = true;
+				}
 			}
 		}
 		if (coalesced) {
@@ -136,6 +192,9 @@ final class RefreshCoordinator<T> {
 		}
 		if (fresh != null) {
 			fresh.fetch();
+		}
+		else if (release) {
+			startQueued(false);
 		}
 		return result;
 	}
@@ -179,6 +238,7 @@ final class RefreshCoordinator<T> {
 		CompletableFuture<Void> waiting;
 		SyncScheduler.Cancellable poll;
 		SyncScheduler.Cancellable idleTimer = null;
+		SyncScheduler.Cancellable hold;
 		synchronized (this) {
 			inFlight = this.running;
 			waiting = this.queued;
@@ -190,12 +250,17 @@ final class RefreshCoordinator<T> {
 				idleTimer = this.timeoutTimer;
 				this.timeoutTimer = null;
 			}
+			hold = this.holdTask;
+			this.holdTask = null;
 		}
 		if (poll != null) {
 			poll.cancel();
 		}
 		if (idleTimer != null) {
 			idleTimer.cancel();
+		}
+		if (hold != null) {
+			hold.cancel();
 		}
 		if (inFlight != null) {
 			inFlight.cancelRetry();
@@ -206,23 +271,125 @@ final class RefreshCoordinator<T> {
 	}
 
 	private void refreshEnded() {
+		synchronized (this) {
+			this.running = null;
+			if (hold()) {
+				return;
+			}
+		}
+		// a hop, not a call: a provider that completes inline must not grow the stack
+		startQueued(true);
+	}
+
+	/**
+	 * Decide, as a refresh ends, whether the queued refresh waits before its fetch
+	 * leaves, and if so start its timer. It waits only if events alone asked for it, the
+	 * handle is behind, no throttling shapes the events already, and at least
+	 * {@link #BURST_EVENTS} events came while the fetch was in flight, at most
+	 * {@link #MAX_BURST_INTERVAL_NANOS} apart on average: then more are likely to come
+	 * before the next fetch would return. It waits for as long again as the fetch took,
+	 * twice, at most {@link #MAX_HOLD_NANOS}, and leaves earlier once the events pause
+	 * for four of their mean intervals (at least {@link #MIN_QUIET_NANOS}): the last
+	 * event of a burst waits little more than that pause. Called with the lock held.
+	 * @return whether the queued refresh is held
+	 */
+	private boolean hold() {
+		int events = this.eventsInFlight;
+		this.eventsInFlight = 0;
+		if (this.queued == null || this.queuedForced || events < BURST_EVENTS || this.stopped.getAsBoolean()
+				|| !this.options.throttling().isNone() || !this.gate.isBehind(this.gate.announcedRevision())) {
+			return false;
+		}
+		long now = this.scheduler.nanoTime();
+		long fetchNanos = now - this.fetchLeftNanos;
+		long interval = fetchNanos / events;
+		long holdNanos = Math.min(MAX_HOLD_NANOS, 2 * fetchNanos);
+		if (interval > MAX_BURST_INTERVAL_NANOS || holdNanos < MIN_HOLD_NANOS) {
+			return false;
+		}
+		this.holdDeadlineNanos = now + holdNanos;
+		this.quietNanos = Math.max(MIN_QUIET_NANOS, 4 * interval);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Holding the next refresh of topic '{}' for at most {} us: {} events during a fetch of {} us",
+					this.topic, holdNanos / 1000, events, fetchNanos / 1000);
+		}
+		return scheduleHoldCheck(now);
+	}
+
+	/**
+	 * Let the held refresh leave when the events paused or the hold ran out, else look
+	 * again when one of them may be true.
+	 */
+	private void holdCheck() {
+		try {
+			synchronized (this) {
+				if (this.holdTask == null) {
+					// released by a forced request, or stopped
+					return;
+				}
+				this.holdTask = null;
+				if (!this.stopped.getAsBoolean() && scheduleHoldCheck(this.scheduler.nanoTime())) {
+					return;
+				}
+			}
+			startQueued(false);
+		}
+		catch (RuntimeException ex) {
+			this.reporter.report(Failure.of(SyncPhase.REFRESH, ex));
+		}
+	}
+
+	/**
+	 * Schedule the next look at the held refresh, if it must still wait. Called with the
+	 * lock held.
+	 * @return whether it waits (else the caller lets it leave)
+	 */
+	private boolean scheduleHoldCheck(long now) {
+		long due = Math.min(this.holdDeadlineNanos, this.lastEventNanos + this.quietNanos);
+		if (due - now <= 0) {
+			return false;
+		}
+		try {
+			this.holdTask = this.scheduler.schedule(this::holdCheck, Duration.ofNanos(due - now));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			// the scheduler refused (it was shut down): the refresh leaves at once
+			return false;
+		}
+	}
+
+	/**
+	 * Start the queued refresh, if it is still wanted, else complete it.
+	 * @param hop whether to start it on the scheduler rather than on this thread
+	 */
+	private void startQueued(boolean hop) {
 		CompletableFuture<Void> next;
 		Refresh fresh = null;
 		synchronized (this) {
+			if (this.running != null || this.holdTask != null) {
+				// started meanwhile by a request that found nothing in flight
+				return;
+			}
 			next = this.queued;
 			boolean forced = this.queuedForced;
 			this.queued = null;
 			this.queuedForced = false;
-			this.running = null;
 			if (next != null && !this.stopped.getAsBoolean()
 					&& (forced || this.gate.isBehind(this.gate.announcedRevision()))) {
 				fresh = new Refresh(next);
 				this.running = fresh;
+				this.fetchLeftNanos = this.scheduler.nanoTime();
+				this.eventsInFlight = 0;
 			}
 		}
 		if (fresh != null) {
-			// a hop, not a call: a provider that completes inline must not grow the stack
-			this.scheduler.execute(fresh::fetch);
+			if (hop) {
+				this.scheduler.execute(fresh::fetch);
+			}
+			else {
+				fresh.fetch();
+			}
 		}
 		else if (next != null) {
 			this.listener.onCoalesced(this.topic);

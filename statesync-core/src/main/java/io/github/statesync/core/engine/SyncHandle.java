@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * retried by the next event or poll.</li>
  * <li>Coalescing: at most one fetch in flight and one refresh queued, whatever the event
  * rate; a queued refresh that events alone asked for is dropped when the in-flight one
- * already reached every announced revision.</li>
+ * already reached every announced revision. When events come faster than fetches return,
+ * such a queued refresh waits a short, bounded time (at most 4 ms) before its fetch
+ * leaves, so that one fetch covers more of the burst; sparse events fetch at once.</li>
  * <li>Lag: a snapshot older than a revision an event announced (a lagging replica) is
  * applied if newer than the local one, and the fetch is retried within the
  * {@link RetryPolicy} until the announced revision arrives; when the retries run out the
@@ -78,6 +81,12 @@ public final class SyncHandle<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
+	/**
+	 * How long the first fetch waits at most for the subscriber to confirm the
+	 * subscription (never longer than the fetch timeout).
+	 */
+	static final Duration CONFIRMATION_WAIT = Duration.ofSeconds(1);
+
 	private final String topic;
 
 	private final InvalidationSubscriber subscriber;
@@ -111,6 +120,15 @@ public final class SyncHandle<T> {
 	private @Nullable CompletableFuture<Void> startFuture;
 
 	private @Nullable Subscription subscription;
+
+	// guarded by lifecycleMonitor: whether the start's fetch left, whether the
+	// subscription was confirmed for the first time (before it left, or since), and the
+	// timer that bounds the wait for that confirmation
+	private boolean startFetchLeft;
+
+	private boolean confirmedOnce;
+
+	private SyncScheduler.@Nullable Cancellable confirmationWait;
 
 	private SyncHandle(Builder<T> builder) {
 		this.topic = builder.topic;
@@ -152,8 +170,12 @@ public final class SyncHandle<T> {
 	}
 
 	/**
-	 * Subscribe, then fetch and apply the first snapshot. Idempotent: while starting or
-	 * running it returns the same outcome. If subscribing fails, or the first refresh
+	 * Subscribe, then fetch and apply the first snapshot. The fetch waits until the
+	 * subscriber confirmed the subscription ({@link Subscription#confirmed()}), at most
+	 * {@link #CONFIRMATION_WAIT} (or the fetch timeout if shorter), so that one fetch
+	 * covers every write before the confirmation and events every write after it; if it
+	 * left before the confirmation, the confirmation resyncs. Idempotent: while starting
+	 * or running it returns the same outcome. If subscribing fails, or the first refresh
 	 * fails and {@link SyncOptions#failStartOnError()} is set (and no archived snapshot
 	 * was restored), the handle unsubscribes, reports, goes back to {@link State#NEW} and
 	 * the returned future fails; a handle with an archive restores its last-known-good
@@ -175,6 +197,10 @@ public final class SyncHandle<T> {
 			this.state = State.STARTING;
 			future = new CompletableFuture<>();
 			this.startFuture = future;
+			// a start after a rolled back one waits for its own subscription's
+			// confirmation
+			this.startFetchLeft = false;
+			this.confirmedOnce = false;
 		}
 		logger.debug("Starting sync of topic '{}'", this.topic);
 		Subscription subscribed;
@@ -190,6 +216,7 @@ public final class SyncHandle<T> {
 			}
 			return future.copy();
 		}
+		Subscription made = subscribed;
 		synchronized (this.lifecycleMonitor) {
 			if (this.state == State.STARTING) {
 				this.subscription = subscribed;
@@ -201,8 +228,94 @@ public final class SyncHandle<T> {
 			cancelQuietly(subscribed);
 			return future.copy();
 		}
-		this.refreshes.request(true).whenComplete((result, failure) -> started(future, failure));
+		fetchWhenConfirmed(future, made);
 		return future.copy();
+	}
+
+	/**
+	 * Start the first fetch once the subscription is confirmed, or once the wait for it
+	 * ran out, whichever comes first.
+	 */
+	private void fetchWhenConfirmed(CompletableFuture<Void> future, Subscription made) {
+		CompletionStage<Void> confirmed;
+		try {
+			confirmed = made.confirmed();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Subscription of topic '{}' cannot tell its confirmation: {}", this.topic, ex.toString());
+			startFetch(future, false);
+			return;
+		}
+		CompletableFuture<Void> done = done(confirmed);
+		if (done != null) {
+			startFetch(future, !done.isCompletedExceptionally());
+			return;
+		}
+		Duration wait = this.options.fetchTimeout().compareTo(CONFIRMATION_WAIT) < 0 ? this.options.fetchTimeout()
+				: CONFIRMATION_WAIT;
+		try {
+			SyncScheduler.Cancellable timer = this.scheduler.schedule(() -> startFetch(future, false), wait);
+			synchronized (this.lifecycleMonitor) {
+				if (this.state == State.STARTING && !this.startFetchLeft) {
+					this.confirmationWait = timer;
+					timer = null;
+				}
+			}
+			if (timer != null) {
+				timer.cancel();
+			}
+		}
+		catch (RuntimeException ex) {
+			// the scheduler refused: do not wait
+			startFetch(future, false);
+			return;
+		}
+		// completed on the subscriber's thread: the fetch leaves from the scheduler
+		confirmed.whenComplete((result, failure) -> onScheduler(() -> startFetch(future, failure == null)));
+	}
+
+	private static @Nullable CompletableFuture<Void> done(CompletionStage<Void> stage) {
+		try {
+			CompletableFuture<Void> future = stage.toCompletableFuture();
+			return future.isDone() ? future : null;
+		}
+		catch (UnsupportedOperationException ex) {
+			return null;
+		}
+	}
+
+	private void onScheduler(Runnable task) {
+		try {
+			this.scheduler.execute(task);
+		}
+		catch (RuntimeException ex) {
+			task.run();
+		}
+	}
+
+	/**
+	 * Send the start's fetch, once.
+	 * @param afterConfirmation whether the subscription was confirmed before (then its
+	 * first confirmation needs no resync)
+	 */
+	private void startFetch(CompletableFuture<Void> future, boolean afterConfirmation) {
+		SyncScheduler.Cancellable wait;
+		synchronized (this.lifecycleMonitor) {
+			if (this.startFetchLeft || this.state != State.STARTING) {
+				return;
+			}
+			this.startFetchLeft = true;
+			this.confirmedOnce |= afterConfirmation;
+			wait = this.confirmationWait;
+			this.confirmationWait = null;
+		}
+		if (wait != null) {
+			wait.cancel();
+		}
+		if (!afterConfirmation) {
+			logger.debug("Fetching the first snapshot of topic '{}' before its subscription was confirmed", this.topic);
+		}
+		this.refreshes.request(true).whenComplete((result, failure) -> started(future, failure));
 	}
 
 	private void restoreAndRollBack(CompletableFuture<Void> future, Exception failure) {
@@ -271,6 +384,7 @@ public final class SyncHandle<T> {
 	public void stop() {
 		Subscription subscribed;
 		CompletableFuture<Void> starting;
+		SyncScheduler.Cancellable wait;
 		synchronized (this.lifecycleMonitor) {
 			if (this.state == State.STOPPED) {
 				return;
@@ -279,6 +393,11 @@ public final class SyncHandle<T> {
 			subscribed = this.subscription;
 			this.subscription = null;
 			starting = this.startFuture;
+			wait = this.confirmationWait;
+			this.confirmationWait = null;
+		}
+		if (wait != null) {
+			wait.cancel();
 		}
 		this.trigger.cancel();
 		if (subscribed != null) {
@@ -484,6 +603,43 @@ public final class SyncHandle<T> {
 		public void onSubscriptionFailed(Exception error) {
 			if (accepting()) {
 				report(Failure.of(SyncPhase.SUBSCRIBE, error));
+				// no confirmation to wait for: the start fetches now
+				CompletableFuture<Void> starting = startingFuture();
+				if (starting != null) {
+					onScheduler(() -> startFetch(starting, false));
+				}
+			}
+		}
+
+		@Override
+		public void onConfirmed() {
+			boolean resync;
+			CompletableFuture<Void> starting = null;
+			synchronized (SyncHandle.this.lifecycleMonitor) {
+				if (!accepting() || SyncHandle.this.confirmedOnce) {
+					// the start's fetch left after the confirmation: it covered every
+					// write before it
+					return;
+				}
+				SyncHandle.this.confirmedOnce = true;
+				resync = SyncHandle.this.startFetchLeft;
+				if (!resync && SyncHandle.this.state == State.STARTING) {
+					starting = SyncHandle.this.startFuture;
+				}
+			}
+			if (resync) {
+				onResync();
+			}
+			else if (starting != null) {
+				CompletableFuture<Void> start = starting;
+				onScheduler(() -> startFetch(start, true));
+			}
+		}
+
+		private @Nullable CompletableFuture<Void> startingFuture() {
+			synchronized (SyncHandle.this.lifecycleMonitor) {
+				return (SyncHandle.this.state == State.STARTING && !SyncHandle.this.startFetchLeft)
+						? SyncHandle.this.startFuture : null;
 			}
 		}
 

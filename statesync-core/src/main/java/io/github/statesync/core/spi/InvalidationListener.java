@@ -32,6 +32,17 @@ public interface InvalidationListener {
 	void onResync();
 
 	/**
+	 * The subscription was confirmed for the first time (see
+	 * {@link Subscription#confirmed()}): events sent before may have been missed. Later
+	 * confirmations (after a reconnect) call {@link #onResync()}. By default it resyncs
+	 * too; a listener that fetched only after the confirmation skips it.
+	 * @since 0.1.0
+	 */
+	default void onConfirmed() {
+		onResync();
+	}
+
+	/**
 	 * The topic's subscription could not be made and the subscriber keeps trying (for
 	 * example the server refused it for missing rights): no invalidation arrives until it
 	 * succeeds, which {@link #onResync()} then tells. Called once per change of the

@@ -96,15 +96,15 @@ class StateSyncReconcileIntegrationTests {
 	}
 
 	/**
-	 * Wait for the first fetch and the resync that follows the subscription's
-	 * confirmation, so that neither reads what a test stores afterwards.
+	 * Wait for the subscription's confirmation and the first fetch, which waited for it,
+	 * so that it does not read what a test stores afterwards.
 	 */
 	private static void awaitSettled(AssertableApplicationContext context) {
 		TopicStatistics.Topic topic = context.getBean(TopicStatistics.class).topic("settings");
 		await().atMost(WITHIN_AN_INTERVAL)
 			.until(() -> context.getBean(StateSyncTransport.class).isConnected()
 					&& topic.refreshes(RefreshOutcome.APPLIED) + topic.refreshes(RefreshOutcome.SKIPPED)
-							+ topic.refreshes(RefreshOutcome.FAILED) >= 2);
+							+ topic.refreshes(RefreshOutcome.FAILED) >= 1);
 	}
 
 	@Test
