@@ -92,6 +92,9 @@ class SyncHandleCoalescingTests {
 		assertThat(handle.localRevision()).isEqualTo(Revision.of(2_001));
 		assertThat(this.applier.lastData()).isEqualTo("v2001");
 		assertThat(this.source.pendingFetches()).isZero();
+		// no hold is left; the fetch timeout and stale timers (one per handle) end
+		// when they fire with nothing to watch
+		this.scheduler.advance(SyncOptions.DEFAULT_STALE_AFTER);
 		assertThat(this.scheduler.pendingTasks()).isZero();
 		// each fetch is followed by a hold of twice its time: one fetch per ~3 ms, 30
 		// events
@@ -217,6 +220,9 @@ class SyncHandleCoalescingTests {
 		this.source.completeFetch();
 		assertThat(refreshed).isCompleted();
 		assertThat(handle.localRevision()).isEqualTo(Revision.of(12));
+		// no hold is left; the fetch timeout and stale timers (one per handle) end
+		// when they fire with nothing to watch
+		this.scheduler.advance(SyncOptions.DEFAULT_STALE_AFTER);
 		assertThat(this.scheduler.pendingTasks()).isZero();
 	}
 
