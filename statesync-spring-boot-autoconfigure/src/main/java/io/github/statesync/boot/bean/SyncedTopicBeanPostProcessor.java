@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import io.github.statesync.boot.SyncedTopic;
 import io.github.statesync.boot.sync.SyncedTopicRegistry;
+import io.github.statesync.boot.sync.SyncedTopicTargetSource;
 import io.github.statesync.boot.topic.BeanTopic;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,7 +23,6 @@ import org.springframework.aop.SpringProxy;
 import org.springframework.aop.TargetSource;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.aop.target.HotSwappableTargetSource;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -93,7 +93,7 @@ public final class SyncedTopicBeanPostProcessor implements SmartInstantiationAwa
 			}
 			return bean;
 		}
-		HotSwappableTargetSource targetSource = new HotSwappableTargetSource(bean);
+		SyncedTopicTargetSource targetSource = new SyncedTopicTargetSource(bean);
 		registry.registerBean(topic, bean, targetSource);
 		return proxyFactory(targetSource).getProxy(type.getClassLoader());
 	}
@@ -240,7 +240,7 @@ public final class SyncedTopicBeanPostProcessor implements SmartInstantiationAwa
 	}
 
 	/**
-	 * Stands for the {@link HotSwappableTargetSource} of a bean not created yet: the same
+	 * Stands for the {@link SyncedTopicTargetSource} of a bean not created yet: the same
 	 * target class, and not static either, so that the proxy class made for it is the one
 	 * made for the bean.
 	 */

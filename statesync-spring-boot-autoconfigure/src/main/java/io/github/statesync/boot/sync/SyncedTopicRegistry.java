@@ -19,8 +19,6 @@ import io.github.statesync.core.engine.TopicStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.aop.target.HotSwappableTargetSource;
-
 /**
  * Every topic this application follows: its current value, the bean it came from and,
  * once started, its sync handle.
@@ -131,7 +129,7 @@ public final class SyncedTopicRegistry {
 	 * @throws IllegalStateException if another bean declared the same topic
 	 */
 	@SuppressWarnings("unchecked")
-	public void registerBean(BeanTopic bean, Object instance, @Nullable HotSwappableTargetSource targetSource) {
+	public void registerBean(BeanTopic bean, Object instance, @Nullable SyncedTopicTargetSource targetSource) {
 		BeanTopic existing = this.beans.putIfAbsent(bean.topic(), bean);
 		if (existing != null && !existing.beanName().equals(bean.beanName())) {
 			throw new IllegalStateException("Topic '" + bean.topic() + "' is declared by two @SyncedTopic beans, '"

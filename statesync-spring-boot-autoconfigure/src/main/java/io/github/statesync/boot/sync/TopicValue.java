@@ -16,8 +16,6 @@ import io.github.statesync.core.protocol.Revision;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.aop.target.HotSwappableTargetSource;
-
 /**
  * The current state of one topic: an immutable snapshot object and its revision, swapped
  * atomically, and the target source behind the bean's proxy when there is one. Its status
@@ -38,7 +36,7 @@ final class TopicValue<T> implements SyncedValue<T> {
 
 	private volatile @Nullable T defaults;
 
-	private volatile @Nullable HotSwappableTargetSource targetSource;
+	private volatile @Nullable SyncedTopicTargetSource targetSource;
 
 	private final SyncStatus initializing;
 
@@ -114,7 +112,7 @@ final class TopicValue<T> implements SyncedValue<T> {
 		return this.defaults;
 	}
 
-	synchronized void initialize(T defaults, @Nullable HotSwappableTargetSource targetSource) {
+	synchronized void initialize(T defaults, @Nullable SyncedTopicTargetSource targetSource) {
 		Snapshot<T> current = this.state;
 		if (this.defaults != null && !current.revision().equals(Revision.ZERO) && current.value() != null) {
 			// A later instance of the bean (lazy, refreshed) follows the current
@@ -136,7 +134,7 @@ final class TopicValue<T> implements SyncedValue<T> {
 	 * @param value the new state, never mutated afterwards
 	 */
 	synchronized void swap(Revision revision, T value) {
-		HotSwappableTargetSource target = this.targetSource;
+		SyncedTopicTargetSource target = this.targetSource;
 		if (target != null) {
 			target.swap(value);
 		}
