@@ -1,5 +1,7 @@
 package io.github.statesync.boot.sync;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.TargetSource;
 import org.springframework.util.Assert;
 
@@ -74,7 +76,7 @@ public final class SyncedTopicTargetSource implements TargetSource {
 	}
 
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return this == other || (other instanceof SyncedTopicTargetSource that && this.target.equals(that.target));
 	}
 
