@@ -46,14 +46,15 @@ final class InvalidationGate<T> {
 
 	private final SyncScheduler clock;
 
-	private final Runnable sourceCheck;
+	// asked for a forced refresh when the source must be checked
+	private final RefreshCoordinator<T> refreshes;
 
 	// racy on purpose: two threads may both check once, which costs one more fetch
 	private volatile long lastSourceCheckNanos;
 
 	InvalidationGate(String topic, SnapshotProvider<T> provider, @Nullable Predicate<InvalidationEvent> refreshFilter,
 			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, RefreshTrigger trigger,
-			SyncScheduler clock, Runnable sourceCheck) {
+			SyncScheduler clock, RefreshCoordinator<T> refreshes) {
 		this.topic = topic;
 		this.provider = provider;
 		this.refreshFilter = refreshFilter;
@@ -62,7 +63,7 @@ final class InvalidationGate<T> {
 		this.gate = gate;
 		this.trigger = trigger;
 		this.clock = clock;
-		this.sourceCheck = sourceCheck;
+		this.refreshes = refreshes;
 	}
 
 	/**
@@ -122,7 +123,7 @@ final class InvalidationGate<T> {
 		this.lastSourceCheckNanos = (now != 0) ? now : 1;
 		logger.debug("Checking the source of topic '{}' after an invalidation older than the local revision",
 				this.topic);
-		this.sourceCheck.run();
+		this.refreshes.request(true);
 	}
 
 	/**

@@ -1,10 +1,10 @@
 package io.github.statesync.core.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.github.statesync.core.protocol.Revision;
@@ -32,6 +32,21 @@ final class RevisionGate<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
+	private static final VarHandle ANNOUNCED;
+
+	private static final VarHandle PENDING_INLINE;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			ANNOUNCED = lookup.findVarHandle(RevisionGate.class, "announced", Announcement.class);
+			PENDING_INLINE = lookup.findVarHandle(RevisionGate.class, "pendingInline", SnapshotEnvelope.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private static final long DELIVERING_THREAD_BUDGET_NANOS = TimeUnit.MILLISECONDS
 		.toNanos(SyncOptions.DELIVERING_THREAD_BUDGET_MILLIS);
 
@@ -47,7 +62,7 @@ final class RevisionGate<T> {
 
 	private final LastKnownGood<T> lastKnownGood;
 
-	private final BooleanSupplier stopped;
+	private final HandleView handle;
 
 	private final StatusTracker status;
 
@@ -68,14 +83,16 @@ final class RevisionGate<T> {
 	// whether the snapshot held came from the last-known-good archive, not the source
 	private volatile boolean onArchive;
 
-	private final AtomicReference<Announcement> announced = new AtomicReference<>(Announcement.NONE);
+	// set through ANNOUNCED (a field, not an AtomicReference: one object less per topic)
+	private volatile Announcement announced = Announcement.NONE;
 
 	// the newest inline snapshot not applied yet; while one waits, a task to apply it is
 	// on the scheduler, so a burst of inline events takes at most two scheduler threads
-	private final AtomicReference<@Nullable SnapshotEnvelope<T>> pendingInline = new AtomicReference<>();
+	// set through PENDING_INLINE
+	private volatile @Nullable SnapshotEnvelope<T> pendingInline;
 
 	RevisionGate(String topic, SnapshotApplier<T> applier, SyncScheduler scheduler, SyncListener listener,
-			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped, StatusTracker status,
+			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, HandleView handle, StatusTracker status,
 			ApplyOn applyOn) {
 		this.topic = topic;
 		this.onDeliveringThread = applyOn == ApplyOn.DELIVERING_THREAD;
@@ -84,7 +101,7 @@ final class RevisionGate<T> {
 		this.listener = listener;
 		this.reporter = reporter;
 		this.lastKnownGood = lastKnownGood;
-		this.stopped = stopped;
+		this.handle = handle;
 		this.status = status;
 	}
 
@@ -206,7 +223,7 @@ final class RevisionGate<T> {
 			}
 			Result result = applyLocked(snapshot, SyncPhase.APPLY, attempt, onFailure, true);
 			if (result == Result.APPLIED) {
-				this.announced.set(new Announcement(snapshot.revision().longValue(), null));
+				this.announced = new Announcement(snapshot.revision().longValue(), null);
 				// what was announced above the source's revision is gone from it
 				this.status.caughtUp(false);
 			}
@@ -228,14 +245,20 @@ final class RevisionGate<T> {
 	 * scheduler refuses the task: a refresh then fetches the snapshot instead
 	 */
 	void applyInline(SnapshotEnvelope<T> inline, Runnable fallback) {
-		SnapshotEnvelope<T> waiting = this.pendingInline.getAndAccumulate(inline,
-				(current, candidate) -> (current == null || isNewer(candidate, current)) ? candidate : current);
+		SnapshotEnvelope<T> waiting;
+		while (true) {
+			waiting = this.pendingInline;
+			SnapshotEnvelope<T> next = (waiting == null || isNewer(inline, waiting)) ? inline : waiting;
+			if (next == waiting || PENDING_INLINE.compareAndSet(this, waiting, next)) {
+				break;
+			}
+		}
 		if (waiting != null) {
 			// a task is on its way and applies the newest
 			return;
 		}
 		if (!runDelivered(() -> applyPendingInline(fallback))) {
-			this.pendingInline.set(null);
+			this.pendingInline = null;
 			fallback.run();
 		}
 	}
@@ -245,7 +268,8 @@ final class RevisionGate<T> {
 		this.applyLock.lock();
 		try {
 			// taken under the lock: an event that comes while this waits joins this task
-			SnapshotEnvelope<T> inline = this.pendingInline.getAndSet(null);
+			@SuppressWarnings("unchecked")
+			SnapshotEnvelope<T> inline = (SnapshotEnvelope<T>) PENDING_INLINE.getAndSet(this, null);
 			if (inline == null) {
 				return;
 			}
@@ -266,7 +290,7 @@ final class RevisionGate<T> {
 
 	private Result applyLocked(SnapshotEnvelope<T> snapshot, SyncPhase phase, int attempt,
 			@Nullable Consumer<Throwable> onFailure, boolean follow) {
-		if (this.stopped.getAsBoolean()) {
+		if (this.handle.isStopped()) {
 			return Result.STOPPED;
 		}
 		long revision = snapshot.revision().longValue();
@@ -312,7 +336,7 @@ final class RevisionGate<T> {
 		}
 		this.hasSnapshot = true;
 		this.onArchive = phase == SyncPhase.ARCHIVE;
-		Announcement announcement = this.announced.get();
+		Announcement announcement = this.announced;
 		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
 		if (phase == SyncPhase.ARCHIVE) {
 			logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
@@ -356,7 +380,7 @@ final class RevisionGate<T> {
 	}
 
 	long announcedRevision() {
-		return this.announced.get().revision;
+		return this.announced.revision;
 	}
 
 	/**
@@ -375,16 +399,16 @@ final class RevisionGate<T> {
 	 */
 	void announce(long revision, @Nullable Long timestampMs) {
 		Announcement candidate = null;
-		Announcement current = this.announced.get();
+		Announcement current = this.announced;
 		while (Long.compareUnsigned(revision, current.revision) > 0) {
 			if (candidate == null) {
 				candidate = new Announcement(revision, timestampMs);
 			}
-			if (this.announced.compareAndSet(current, candidate)) {
+			if (ANNOUNCED.compareAndSet(this, current, candidate)) {
 				this.status.known(revision);
 				return;
 			}
-			current = this.announced.get();
+			current = this.announced;
 		}
 	}
 
@@ -395,9 +419,9 @@ final class RevisionGate<T> {
 	 * @param revision the revision announced when the fetch left
 	 */
 	void forgetAnnouncement(long revision) {
-		Announcement current = this.announced.get();
+		Announcement current = this.announced;
 		if (current.revision == revision) {
-			this.announced.compareAndSet(current, new Announcement(this.localRevision, null));
+			ANNOUNCED.compareAndSet(this, current, new Announcement(this.localRevision, null));
 		}
 	}
 
