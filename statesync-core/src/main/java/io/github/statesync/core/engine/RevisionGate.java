@@ -32,14 +32,11 @@ final class RevisionGate<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
-	private static final VarHandle ANNOUNCED;
-
 	private static final VarHandle PENDING_INLINE;
 
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			ANNOUNCED = lookup.findVarHandle(RevisionGate.class, "announced", Announcement.class);
 			PENDING_INLINE = lookup.findVarHandle(RevisionGate.class, "pendingInline", SnapshotEnvelope.class);
 		}
 		catch (ReflectiveOperationException ex) {
@@ -83,8 +80,13 @@ final class RevisionGate<T> {
 	// whether the snapshot held came from the last-known-good archive, not the source
 	private volatile boolean onArchive;
 
-	// set through ANNOUNCED (a field, not an AtomicReference: one object less per topic)
-	private volatile Announcement announced = Announcement.NONE;
+	// the highest announced revision (0 before the first), and the writer's timestamp
+	// that
+	// came with it: written under this (two fields, not an object per announcement), the
+	// revision read without it
+	private volatile long announcedRevision;
+
+	private @Nullable Long announcedTimestampMs;
 
 	// the newest inline snapshot not applied yet; while one waits, a task to apply it is
 	// on the scheduler, so a burst of inline events takes at most two scheduler threads
@@ -223,7 +225,10 @@ final class RevisionGate<T> {
 			}
 			Result result = applyLocked(snapshot, SyncPhase.APPLY, attempt, onFailure, true);
 			if (result == Result.APPLIED) {
-				this.announced = new Announcement(snapshot.revision().longValue(), null);
+				synchronized (this) {
+					this.announcedRevision = snapshot.revision().longValue();
+					this.announcedTimestampMs = null;
+				}
 				// what was announced above the source's revision is gone from it
 				this.status.caughtUp(false);
 			}
@@ -336,8 +341,10 @@ final class RevisionGate<T> {
 		}
 		this.hasSnapshot = true;
 		this.onArchive = phase == SyncPhase.ARCHIVE;
-		Announcement announcement = this.announced;
-		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
+		Long timestampMs;
+		synchronized (this) {
+			timestampMs = (this.announcedRevision == revision) ? this.announcedTimestampMs : null;
+		}
 		if (phase == SyncPhase.ARCHIVE) {
 			logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
 		}
@@ -380,7 +387,7 @@ final class RevisionGate<T> {
 	}
 
 	long announcedRevision() {
-		return this.announced.revision;
+		return this.announcedRevision;
 	}
 
 	/**
@@ -398,18 +405,17 @@ final class RevisionGate<T> {
 	 * @param timestampMs the writer's timestamp, if the event had one
 	 */
 	void announce(long revision, @Nullable Long timestampMs) {
-		Announcement candidate = null;
-		Announcement current = this.announced;
-		while (Long.compareUnsigned(revision, current.revision) > 0) {
-			if (candidate == null) {
-				candidate = new Announcement(revision, timestampMs);
-			}
-			if (ANNOUNCED.compareAndSet(this, current, candidate)) {
-				this.status.known(revision);
+		if (Long.compareUnsigned(revision, this.announcedRevision) <= 0) {
+			return;
+		}
+		synchronized (this) {
+			if (Long.compareUnsigned(revision, this.announcedRevision) <= 0) {
 				return;
 			}
-			current = this.announced;
+			this.announcedRevision = revision;
+			this.announcedTimestampMs = timestampMs;
 		}
+		this.status.known(revision);
 	}
 
 	/**
@@ -419,9 +425,11 @@ final class RevisionGate<T> {
 	 * @param revision the revision announced when the fetch left
 	 */
 	void forgetAnnouncement(long revision) {
-		Announcement current = this.announced;
-		if (current.revision == revision) {
-			ANNOUNCED.compareAndSet(this, current, new Announcement(this.localRevision, null));
+		synchronized (this) {
+			if (this.announcedRevision == revision) {
+				this.announcedRevision = this.localRevision;
+				this.announcedTimestampMs = null;
+			}
 		}
 	}
 
@@ -431,12 +439,6 @@ final class RevisionGate<T> {
 	enum Result {
 
 		APPLIED, SKIPPED, FAILED, STOPPED
-
-	}
-
-	private record Announcement(long revision, @Nullable Long timestampMs) {
-
-		static final Announcement NONE = new Announcement(0, null);
 
 	}
 
