@@ -66,11 +66,12 @@ final class StatusTracker implements Runnable {
 
 	private long timerDeadline;
 
-	private final List<RevisionWaiter> revisionWaiters = new ArrayList<>();
+	// the waiters, and the transitions not yet told: made when the first comes, dropped
+	// when the last leaves (most topics have none most of their life)
+	private @Nullable List<RevisionWaiter> revisionWaiters;
 
-	private final List<StatusWaiter> statusWaiters = new ArrayList<>();
+	private @Nullable List<StatusWaiter> statusWaiters;
 
-	// made at the first transition (most topics have a few in their life)
 	private @Nullable ArrayDeque<Transition> outbox;
 
 	private boolean delivering;
@@ -119,7 +120,7 @@ final class StatusTracker implements Runnable {
 					this.pendingSinceNanos = this.latestKnownNanos;
 				}
 			}
-			if (!this.revisionWaiters.isEmpty()) {
+			if (this.revisionWaiters != null) {
 				for (Iterator<RevisionWaiter> waiters = this.revisionWaiters.iterator(); waiters.hasNext();) {
 					RevisionWaiter waiter = waiters.next();
 					if (Long.compareUnsigned(local, waiter.atLeast) >= 0) {
@@ -129,6 +130,9 @@ final class StatusTracker implements Runnable {
 						}
 						reached.add(waiter);
 					}
+				}
+				if (this.revisionWaiters.isEmpty()) {
+					this.revisionWaiters = null;
 				}
 			}
 			update();
@@ -244,12 +248,18 @@ final class StatusTracker implements Runnable {
 				future.completeExceptionally(stoppedFailure());
 				return future;
 			}
+			if (this.revisionWaiters == null) {
+				this.revisionWaiters = new ArrayList<>(2);
+			}
 			this.revisionWaiters.add(waiter);
 		}
 		// a caller's timeout or cancellation leaves nothing behind
 		future.whenComplete((result, failure) -> {
 			synchronized (this) {
-				this.revisionWaiters.remove(waiter);
+				if (this.revisionWaiters != null && this.revisionWaiters.remove(waiter)
+						&& this.revisionWaiters.isEmpty()) {
+					this.revisionWaiters = null;
+				}
 			}
 		});
 		return future;
@@ -273,11 +283,16 @@ final class StatusTracker implements Runnable {
 				future.completeExceptionally(stoppedFailure());
 				return future;
 			}
+			if (this.statusWaiters == null) {
+				this.statusWaiters = new ArrayList<>(2);
+			}
 			this.statusWaiters.add(waiter);
 		}
 		future.whenComplete((result, failure) -> {
 			synchronized (this) {
-				this.statusWaiters.remove(waiter);
+				if (this.statusWaiters != null && this.statusWaiters.remove(waiter) && this.statusWaiters.isEmpty()) {
+					this.statusWaiters = null;
+				}
 			}
 		});
 		return future;
@@ -319,18 +334,26 @@ final class StatusTracker implements Runnable {
 		this.current = status;
 		List<StatusWaiter> reached = new ArrayList<>();
 		List<CompletableFuture<?>> failed = new ArrayList<>();
-		for (Iterator<StatusWaiter> waiters = this.statusWaiters.iterator(); waiters.hasNext();) {
-			StatusWaiter waiter = waiters.next();
-			if (waiter.status == next) {
-				waiters.remove();
-				reached.add(waiter);
+		if (this.statusWaiters != null) {
+			for (Iterator<StatusWaiter> waiters = this.statusWaiters.iterator(); waiters.hasNext();) {
+				StatusWaiter waiter = waiters.next();
+				if (waiter.status == next) {
+					waiters.remove();
+					reached.add(waiter);
+				}
 			}
 		}
 		if (next == TopicStatus.STOPPED) {
-			this.statusWaiters.forEach((waiter) -> failed.add(waiter.future));
-			this.revisionWaiters.forEach((waiter) -> failed.add(waiter.future));
-			this.statusWaiters.clear();
-			this.revisionWaiters.clear();
+			if (this.statusWaiters != null) {
+				this.statusWaiters.forEach((waiter) -> failed.add(waiter.future));
+			}
+			if (this.revisionWaiters != null) {
+				this.revisionWaiters.forEach((waiter) -> failed.add(waiter.future));
+			}
+			this.revisionWaiters = null;
+		}
+		if (this.statusWaiters != null && (next == TopicStatus.STOPPED || this.statusWaiters.isEmpty())) {
+			this.statusWaiters = null;
 		}
 		ArrayDeque<Transition> pending = this.outbox;
 		if (pending == null) {
@@ -490,6 +513,8 @@ final class StatusTracker implements Runnable {
 				}
 				transition = (this.outbox != null) ? this.outbox.poll() : null;
 				if (transition == null) {
+					// every transition told: the next makes a new outbox
+					this.outbox = null;
 					return;
 				}
 				this.delivering = true;
