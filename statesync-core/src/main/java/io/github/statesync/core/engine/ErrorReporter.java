@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import io.github.statesync.core.protocol.Revision;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,11 @@ final class ErrorReporter {
 
 	private final HandleView handle;
 
-	private final long[] lastWarnedNanos = new long[SyncPhase.values().length];
+	private static final int PHASES = SyncPhase.values().length;
+
+	// when each phase was last logged at WARN: made at the first error (most topics never
+	// have one); guarded by this
+	private long @Nullable [] lastWarnedNanos;
 
 	/**
 	 * Create a reporter.
@@ -73,11 +78,16 @@ final class ErrorReporter {
 		long now = this.clock.nanoTime();
 		int slot = error.phase().ordinal();
 		boolean warn;
-		synchronized (this.lastWarnedNanos) {
-			long last = this.lastWarnedNanos[slot];
+		synchronized (this) {
+			long[] warned = this.lastWarnedNanos;
+			if (warned == null) {
+				warned = new long[PHASES];
+				this.lastWarnedNanos = warned;
+			}
+			long last = warned[slot];
 			warn = last == 0 || now - last >= WARN_INTERVAL_NANOS;
 			if (warn) {
-				this.lastWarnedNanos[slot] = (now != 0) ? now : 1;
+				warned[slot] = (now != 0) ? now : 1;
 			}
 		}
 		if (!warn && !logger.isDebugEnabled()) {
