@@ -42,7 +42,8 @@ final class InvalidationGate<T> {
 
 	private final RevisionGate<T> gate;
 
-	private final RefreshTrigger trigger;
+	// null without throttling: the refresh is asked for directly
+	private final @Nullable RefreshTrigger trigger;
 
 	private final SyncScheduler clock;
 
@@ -53,7 +54,7 @@ final class InvalidationGate<T> {
 	private volatile long lastSourceCheckNanos;
 
 	InvalidationGate(String topic, SnapshotProvider<T> provider, @Nullable Predicate<InvalidationEvent> refreshFilter,
-			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, RefreshTrigger trigger,
+			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, @Nullable RefreshTrigger trigger,
 			SyncScheduler clock, RefreshCoordinator<T> refreshes) {
 		this.topic = topic;
 		this.provider = provider;
@@ -104,7 +105,16 @@ final class InvalidationGate<T> {
 		if (event.data() != null && applyInline(event)) {
 			return;
 		}
-		this.trigger.fire();
+		fire();
+	}
+
+	private void fire() {
+		if (this.trigger != null) {
+			this.trigger.fire();
+		}
+		else {
+			this.refreshes.request(false);
+		}
 	}
 
 	/**
@@ -166,7 +176,7 @@ final class InvalidationGate<T> {
 		if (inline == null) {
 			return false;
 		}
-		this.gate.applyInline(inline, this.trigger::fire);
+		this.gate.applyInline(inline, this::fire);
 		return true;
 	}
 

@@ -105,7 +105,8 @@ public final class SyncHandle<T> {
 
 	private final RefreshCoordinator<T> refreshes;
 
-	private final RefreshTrigger trigger;
+	// none without throttling: events ask the coordinator directly
+	private final @Nullable RefreshTrigger trigger;
 
 	private final InvalidationGate<T> invalidations;
 
@@ -146,7 +147,8 @@ public final class SyncHandle<T> {
 				this.lastKnownGood, this.events, this.status, this.options.applyOn());
 		this.refreshes = new RefreshCoordinator<>(this.topic, builder.provider, this.options, this.scheduler,
 				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this.events, this.status);
-		this.trigger = new RefreshTrigger(this.options.throttling(), this.scheduler, this.refreshes, this.reporter);
+		this.trigger = this.options.throttling().isNone() ? null
+				: new RefreshTrigger(this.options.throttling(), this.scheduler, this.refreshes, this.reporter);
 		this.invalidations = new InvalidationGate<>(this.topic, builder.provider, builder.refreshFilter, this.listener,
 				this.reporter, this.gate, this.trigger, this.scheduler, this.refreshes);
 	}
@@ -396,7 +398,9 @@ public final class SyncHandle<T> {
 		if (wait != null) {
 			wait.cancel();
 		}
-		this.trigger.cancel();
+		if (this.trigger != null) {
+			this.trigger.cancel();
+		}
 		if (subscribed != null) {
 			cancelQuietly(subscribed);
 		}
