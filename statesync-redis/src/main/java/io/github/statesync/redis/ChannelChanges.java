@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.statesync.core.spi.InvalidationListener;
 import io.github.statesync.core.spi.Subscription;
@@ -77,7 +77,7 @@ final class ChannelChanges {
 	 * @throws IllegalStateException if the subscriber is closed
 	 */
 	Subscription subscribe(String channel, String topic, InvalidationListener listener) {
-		TopicListener topicListener = new TopicListener(topic, listener);
+		ChannelSubscription topicListener = new ChannelSubscription(channel, topic, listener);
 		boolean start;
 		synchronized (this.monitor) {
 			if (this.closed) {
@@ -88,22 +88,38 @@ final class ChannelChanges {
 		if (start) {
 			start();
 		}
-		AtomicBoolean cancelled = new AtomicBoolean();
-		return new Subscription() {
+		return topicListener;
+	}
 
-			@Override
-			public void cancel() {
-				if (cancelled.compareAndSet(false, true)) {
-					ChannelChanges.this.cancel(channel, topicListener);
-				}
+	/**
+	 * A listener of a channel and its subscription in one object (one per topic).
+	 */
+	private final class ChannelSubscription extends TopicListener implements Subscription {
+
+		private static final AtomicIntegerFieldUpdater<ChannelSubscription> CANCELLED = AtomicIntegerFieldUpdater
+			.newUpdater(ChannelSubscription.class, "cancelled");
+
+		private final String channel;
+
+		private volatile int cancelled;
+
+		ChannelSubscription(String channel, String topic, InvalidationListener listener) {
+			super(topic, listener);
+			this.channel = channel;
+		}
+
+		@Override
+		public void cancel() {
+			if (CANCELLED.compareAndSet(this, 0, 1)) {
+				ChannelChanges.this.cancel(this.channel, this);
 			}
+		}
 
-			@Override
-			public CompletionStage<Void> confirmed() {
-				return topicListener.confirmation;
-			}
+		@Override
+		public CompletionStage<Void> confirmed() {
+			return this.confirmation;
+		}
 
-		};
 	}
 
 	private void cancel(String channel, TopicListener topicListener) {

@@ -1,10 +1,10 @@
 package io.github.statesync.redis;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -177,7 +177,7 @@ final class TopicListeners {
 	 * One subscription: equal only to itself, so that two subscriptions of one topic by
 	 * the same listener are cancelled one by one.
 	 */
-	static final class TopicListener {
+	static class TopicListener {
 
 		final String topic;
 
@@ -195,12 +195,74 @@ final class TopicListeners {
 
 	/**
 	 * The listeners of one channel, and whether Redis confirmed it since its first
-	 * listener came (a channel that loses its last listener starts over).
+	 * listener came (a channel that loses its last listener starts over). A set by
+	 * identity, copied on write under its monitor and read without a lock: its one
+	 * listener itself while it has one (most channels), else an array of them, so a
+	 * channel costs one small object rather than a copy-on-write set's four.
 	 */
-	@SuppressWarnings("serial")
-	private static final class ChannelListeners extends CopyOnWriteArraySet<TopicListener> {
+	private static final class ChannelListeners {
+
+		private static final TopicListener[] NONE = {};
+
+		// a TopicListener or a TopicListener[]
+		private volatile Object members = NONE;
 
 		volatile boolean confirmed;
+
+		synchronized void add(TopicListener listener) {
+			TopicListener[] current = snapshot();
+			for (TopicListener member : current) {
+				if (member == listener) {
+					return;
+				}
+			}
+			if (current.length == 0) {
+				this.members = listener;
+				return;
+			}
+			TopicListener[] next = Arrays.copyOf(current, current.length + 1);
+			next[current.length] = listener;
+			this.members = next;
+		}
+
+		synchronized boolean remove(TopicListener listener) {
+			TopicListener[] current = snapshot();
+			for (int i = 0; i < current.length; i++) {
+				if (current[i] == listener) {
+					TopicListener[] next = new TopicListener[current.length - 1];
+					System.arraycopy(current, 0, next, 0, i);
+					System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+					this.members = (next.length == 1) ? next[0] : next;
+					return true;
+				}
+			}
+			return false;
+		}
+
+		int size() {
+			Object current = this.members;
+			return (current instanceof TopicListener) ? 1 : ((TopicListener[]) current).length;
+		}
+
+		boolean isEmpty() {
+			return size() == 0;
+		}
+
+		void forEach(Consumer<TopicListener> action) {
+			Object current = this.members;
+			if (current instanceof TopicListener one) {
+				action.accept(one);
+				return;
+			}
+			for (TopicListener member : (TopicListener[]) current) {
+				action.accept(member);
+			}
+		}
+
+		private TopicListener[] snapshot() {
+			Object current = this.members;
+			return (current instanceof TopicListener one) ? new TopicListener[] { one } : (TopicListener[]) current;
+		}
 
 	}
 

@@ -3,9 +3,9 @@ package io.github.statesync.core.engine;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.LongSupplier;
 
 import io.github.statesync.core.protocol.Revision;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,27 +33,27 @@ final class ErrorReporter {
 
 	private final SyncScheduler clock;
 
-	private final LongSupplier localRevision;
+	private final HandleView handle;
 
-	private final LongSupplier announcedRevision;
+	private static final int PHASES = SyncPhase.values().length;
 
-	private final long[] lastWarnedNanos = new long[SyncPhase.values().length];
+	// when each phase was last logged at WARN: made at the first error (most topics never
+	// have one); guarded by this
+	private long @Nullable [] lastWarnedNanos;
 
 	/**
 	 * Create a reporter.
 	 * @param topic the handle's topic
 	 * @param listener who hears every error
 	 * @param clock whose time throttles the WARN lines
-	 * @param localRevision the revision the handle holds, read when an error is reported
-	 * @param announcedRevision the highest revision an event announced, {@code 0} if none
+	 * @param handle the handle whose revisions (held, and the highest an event announced,
+	 * {@code 0} if none) are read when an error is reported
 	 */
-	ErrorReporter(String topic, SyncListener listener, SyncScheduler clock, LongSupplier localRevision,
-			LongSupplier announcedRevision) {
+	ErrorReporter(String topic, SyncListener listener, SyncScheduler clock, HandleView handle) {
 		this.topic = topic;
 		this.listener = listener;
 		this.clock = clock;
-		this.localRevision = localRevision;
-		this.announcedRevision = announcedRevision;
+		this.handle = handle;
 	}
 
 	/**
@@ -62,9 +62,9 @@ final class ErrorReporter {
 	 * @return the error the listeners heard
 	 */
 	SyncError report(Failure failure) {
-		long announced = this.announcedRevision.getAsLong();
+		long announced = this.handle.announcedRevisionBits();
 		SyncError error = new SyncError(this.topic, failure.phase(), failure.cause(),
-				Revision.of(this.localRevision.getAsLong()), (announced != 0) ? Revision.of(announced) : null,
+				Revision.of(this.handle.localRevisionBits()), (announced != 0) ? Revision.of(announced) : null,
 				failure.snapshotRevision(), failure.attempt(), failure.willRetry(), failure.nextDelay());
 		log(error);
 		this.listener.onError(error);
@@ -78,11 +78,16 @@ final class ErrorReporter {
 		long now = this.clock.nanoTime();
 		int slot = error.phase().ordinal();
 		boolean warn;
-		synchronized (this.lastWarnedNanos) {
-			long last = this.lastWarnedNanos[slot];
+		synchronized (this) {
+			long[] warned = this.lastWarnedNanos;
+			if (warned == null) {
+				warned = new long[PHASES];
+				this.lastWarnedNanos = warned;
+			}
+			long last = warned[slot];
 			warn = last == 0 || now - last >= WARN_INTERVAL_NANOS;
 			if (warn) {
-				this.lastWarnedNanos[slot] = (now != 0) ? now : 1;
+				warned[slot] = (now != 0) ? now : 1;
 			}
 		}
 		if (!warn && !logger.isDebugEnabled()) {

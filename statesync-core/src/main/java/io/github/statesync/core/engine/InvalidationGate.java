@@ -42,18 +42,20 @@ final class InvalidationGate<T> {
 
 	private final RevisionGate<T> gate;
 
-	private final RefreshTrigger trigger;
+	// null without throttling: the refresh is asked for directly
+	private final @Nullable RefreshTrigger trigger;
 
 	private final SyncScheduler clock;
 
-	private final Runnable sourceCheck;
+	// asked for a forced refresh when the source must be checked
+	private final RefreshCoordinator<T> refreshes;
 
 	// racy on purpose: two threads may both check once, which costs one more fetch
 	private volatile long lastSourceCheckNanos;
 
 	InvalidationGate(String topic, SnapshotProvider<T> provider, @Nullable Predicate<InvalidationEvent> refreshFilter,
-			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, RefreshTrigger trigger,
-			SyncScheduler clock, Runnable sourceCheck) {
+			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, @Nullable RefreshTrigger trigger,
+			SyncScheduler clock, RefreshCoordinator<T> refreshes) {
 		this.topic = topic;
 		this.provider = provider;
 		this.refreshFilter = refreshFilter;
@@ -62,7 +64,7 @@ final class InvalidationGate<T> {
 		this.gate = gate;
 		this.trigger = trigger;
 		this.clock = clock;
-		this.sourceCheck = sourceCheck;
+		this.refreshes = refreshes;
 	}
 
 	/**
@@ -103,7 +105,16 @@ final class InvalidationGate<T> {
 		if (event.data() != null && applyInline(event)) {
 			return;
 		}
-		this.trigger.fire();
+		fire();
+	}
+
+	private void fire() {
+		if (this.trigger != null) {
+			this.trigger.fire();
+		}
+		else {
+			this.refreshes.request(false);
+		}
 	}
 
 	/**
@@ -122,7 +133,7 @@ final class InvalidationGate<T> {
 		this.lastSourceCheckNanos = (now != 0) ? now : 1;
 		logger.debug("Checking the source of topic '{}' after an invalidation older than the local revision",
 				this.topic);
-		this.sourceCheck.run();
+		this.refreshes.request(true);
 	}
 
 	/**
@@ -165,7 +176,7 @@ final class InvalidationGate<T> {
 		if (inline == null) {
 			return false;
 		}
-		this.gate.applyInline(inline, this.trigger::fire);
+		this.gate.applyInline(inline, this::fire);
 		return true;
 	}
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * @param <T> the type of the snapshot data
  * @author statesync
  */
-final class RefreshCoordinator<T> {
+final class RefreshCoordinator<T> implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
@@ -65,7 +64,7 @@ final class RefreshCoordinator<T> {
 
 	private final Supplier<RandomGenerator> random;
 
-	private final BooleanSupplier stopped;
+	private final HandleView handle;
 
 	private final StatusTracker status;
 
@@ -118,8 +117,6 @@ final class RefreshCoordinator<T> {
 
 	private final long fetchTimeoutNanos;
 
-	private final Runnable timeoutCheck = this::checkTimeout;
-
 	// the fetch in flight that has not answered, and the timer watching it; guarded by
 	// this (read without it only to skip the lock)
 	private volatile @Nullable Fetch watched;
@@ -128,7 +125,7 @@ final class RefreshCoordinator<T> {
 
 	RefreshCoordinator(String topic, SnapshotProvider<T> provider, SyncOptions options, SyncScheduler scheduler,
 			SyncListener listener, ErrorReporter reporter, RevisionGate<T> gate, LastKnownGood<T> lastKnownGood,
-			Supplier<RandomGenerator> random, BooleanSupplier stopped, StatusTracker status) {
+			Supplier<RandomGenerator> random, HandleView handle, StatusTracker status) {
 		this.topic = topic;
 		this.provider = provider;
 		this.options = options;
@@ -138,7 +135,7 @@ final class RefreshCoordinator<T> {
 		this.gate = gate;
 		this.lastKnownGood = lastKnownGood;
 		this.random = random;
-		this.stopped = stopped;
+		this.handle = handle;
 		this.status = status;
 		this.fetchTimeoutNanos = options.fetchTimeout().toNanos();
 	}
@@ -156,7 +153,7 @@ final class RefreshCoordinator<T> {
 		boolean coalesced = false;
 		boolean release = false;
 		synchronized (this) {
-			if (this.stopped.getAsBoolean()) {
+			if (this.handle.isStopped()) {
 				return CompletableFuture.completedFuture(null);
 			}
 			if (this.running == null && this.holdTask == null) {
@@ -209,7 +206,7 @@ final class RefreshCoordinator<T> {
 			return;
 		}
 		synchronized (this) {
-			if (!this.stopped.getAsBoolean()) {
+			if (!this.handle.isStopped()) {
 				this.pollTask = this.scheduler.schedule(this::poll, interval);
 			}
 		}
@@ -217,7 +214,7 @@ final class RefreshCoordinator<T> {
 
 	private void poll() {
 		try {
-			if (!this.stopped.getAsBoolean()) {
+			if (!this.handle.isStopped()) {
 				request(true);
 			}
 		}
@@ -296,7 +293,7 @@ final class RefreshCoordinator<T> {
 	private boolean hold() {
 		int events = this.eventsInFlight;
 		this.eventsInFlight = 0;
-		if (this.queued == null || this.queuedForced || events < BURST_EVENTS || this.stopped.getAsBoolean()
+		if (this.queued == null || this.queuedForced || events < BURST_EVENTS || this.handle.isStopped()
 				|| !this.options.throttling().isNone() || !this.gate.isBehind(this.gate.announcedRevision())) {
 			return false;
 		}
@@ -328,7 +325,7 @@ final class RefreshCoordinator<T> {
 					return;
 				}
 				this.holdTask = null;
-				if (!this.stopped.getAsBoolean() && scheduleHoldCheck(this.scheduler.nanoTime())) {
+				if (!this.handle.isStopped() && scheduleHoldCheck(this.scheduler.nanoTime())) {
 					return;
 				}
 			}
@@ -375,7 +372,7 @@ final class RefreshCoordinator<T> {
 			boolean forced = this.queuedForced;
 			this.queued = null;
 			this.queuedForced = false;
-			if (next != null && !this.stopped.getAsBoolean()
+			if (next != null && !this.handle.isStopped()
 					&& (forced || this.gate.isBehind(this.gate.announcedRevision()))) {
 				fresh = new Refresh(next);
 				this.running = fresh;
@@ -437,7 +434,7 @@ final class RefreshCoordinator<T> {
 
 		void fetch() {
 			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
-			if (coordinator.stopped.getAsBoolean()) {
+			if (coordinator.handle.isStopped()) {
 				finish(RefreshOutcome.SKIPPED);
 				return;
 			}
@@ -481,7 +478,7 @@ final class RefreshCoordinator<T> {
 		void fetched(@Nullable SnapshotEnvelope<T> snapshot, @Nullable Throwable failure) {
 			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
 			try {
-				if (coordinator.stopped.getAsBoolean()) {
+				if (coordinator.handle.isStopped()) {
 					finish(RefreshOutcome.SKIPPED);
 					return;
 				}
@@ -583,7 +580,7 @@ final class RefreshCoordinator<T> {
 			this.regressedBefore = true;
 			this.regressedAnswer = answer;
 			RetryPolicy retry = coordinator.options.retry();
-			if (!confirmed && retry.canRetry(this.attempt) && !coordinator.stopped.getAsBoolean()) {
+			if (!confirmed && retry.canRetry(this.attempt) && !coordinator.handle.isStopped()) {
 				Duration delay = retry.delay(this.attempt, coordinator.random.get());
 				logger.debug("Source of topic '{}' answered revision {} below the {} held; asking again in {} ms",
 						coordinator.topic, snapshot.revision(), Revision.of(held), delay.toMillis());
@@ -614,7 +611,7 @@ final class RefreshCoordinator<T> {
 			RefreshCoordinator<T> coordinator = RefreshCoordinator.this;
 			RetryPolicy retry = coordinator.options.retry();
 			Failure fetchFailure = Failure.of(SyncPhase.FETCH, cause).snapshot(snapshotRevision).attempt(this.attempt);
-			if (!retry.canRetry(this.attempt) || coordinator.stopped.getAsBoolean()) {
+			if (!retry.canRetry(this.attempt) || coordinator.handle.isStopped()) {
 				coordinator.reporter.report(fetchFailure);
 				if (cause instanceof SnapshotLagException) {
 					coordinator.gate.forgetAnnouncement(this.announcedAtFetch);
@@ -689,9 +686,18 @@ final class RefreshCoordinator<T> {
 		synchronized (this) {
 			this.watched = fetch;
 			if (this.timeoutTimer == null) {
-				this.timeoutTimer = this.scheduler.schedule(this.timeoutCheck, this.options.fetchTimeout());
+				this.timeoutTimer = this.scheduler.schedule(this, this.options.fetchTimeout());
 			}
 		}
+	}
+
+	/**
+	 * The fetch timeout timer fired ({@link #checkTimeout}); the coordinator is its own
+	 * task, so that arming the timer takes no object of its own.
+	 */
+	@Override
+	public void run() {
+		checkTimeout();
 	}
 
 	private void checkTimeout() {
@@ -704,7 +710,7 @@ final class RefreshCoordinator<T> {
 			}
 			long remaining = fetch.deadline - this.scheduler.nanoTime();
 			if (remaining > 0) {
-				this.timeoutTimer = this.scheduler.schedule(this.timeoutCheck, Duration.ofNanos(remaining));
+				this.timeoutTimer = this.scheduler.schedule(this, Duration.ofNanos(remaining));
 				return;
 			}
 			this.watched = null;

@@ -1,7 +1,6 @@
 package io.github.statesync.core.engine;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,9 +17,10 @@ final class RefreshTrigger {
 
 	private final SyncScheduler scheduler;
 
-	private final Runnable action;
+	// the action: a refresh that events asked for
+	private final RefreshCoordinator<?> refreshes;
 
-	private final Consumer<RuntimeException> onError;
+	private final ErrorReporter reporter;
 
 	private SyncScheduler.@Nullable Cancellable debounceTask;
 
@@ -34,12 +34,12 @@ final class RefreshTrigger {
 
 	private boolean cancelled;
 
-	RefreshTrigger(Throttling throttling, SyncScheduler scheduler, Runnable action,
-			Consumer<RuntimeException> onError) {
+	RefreshTrigger(Throttling throttling, SyncScheduler scheduler, RefreshCoordinator<?> refreshes,
+			ErrorReporter reporter) {
 		this.throttling = throttling;
 		this.scheduler = scheduler;
-		this.action = action;
-		this.onError = onError;
+		this.refreshes = refreshes;
+		this.reporter = reporter;
 	}
 
 	/**
@@ -125,21 +125,25 @@ final class RefreshTrigger {
 					task.run();
 				}
 				catch (RuntimeException ex) {
-					this.onError.accept(ex);
+					onError(ex);
 				}
 			}, delay);
 		}
 		catch (RuntimeException ex) {
 			// the scheduler refused (for example it was shut down): report, and do not
 			// lose the request
-			this.onError.accept(ex);
-			this.action.run();
+			onError(ex);
+			this.refreshes.request(false);
 			return null;
 		}
 	}
 
+	private void onError(RuntimeException ex) {
+		this.reporter.report(Failure.of(SyncPhase.THROTTLE, ex));
+	}
+
 	private void run() {
-		this.action.run();
+		this.refreshes.request(false);
 	}
 
 	/**

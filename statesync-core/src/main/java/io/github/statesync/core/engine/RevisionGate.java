@@ -1,10 +1,10 @@
 package io.github.statesync.core.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.github.statesync.core.protocol.Revision;
@@ -32,6 +32,18 @@ final class RevisionGate<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
+	private static final VarHandle PENDING_INLINE;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			PENDING_INLINE = lookup.findVarHandle(RevisionGate.class, "pendingInline", SnapshotEnvelope.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private static final long DELIVERING_THREAD_BUDGET_NANOS = TimeUnit.MILLISECONDS
 		.toNanos(SyncOptions.DELIVERING_THREAD_BUDGET_MILLIS);
 
@@ -47,7 +59,7 @@ final class RevisionGate<T> {
 
 	private final LastKnownGood<T> lastKnownGood;
 
-	private final BooleanSupplier stopped;
+	private final HandleView handle;
 
 	private final StatusTracker status;
 
@@ -68,14 +80,21 @@ final class RevisionGate<T> {
 	// whether the snapshot held came from the last-known-good archive, not the source
 	private volatile boolean onArchive;
 
-	private final AtomicReference<Announcement> announced = new AtomicReference<>(Announcement.NONE);
+	// the highest announced revision (0 before the first), and the writer's timestamp
+	// that
+	// came with it: written under this (two fields, not an object per announcement), the
+	// revision read without it
+	private volatile long announcedRevision;
+
+	private @Nullable Long announcedTimestampMs;
 
 	// the newest inline snapshot not applied yet; while one waits, a task to apply it is
 	// on the scheduler, so a burst of inline events takes at most two scheduler threads
-	private final AtomicReference<@Nullable SnapshotEnvelope<T>> pendingInline = new AtomicReference<>();
+	// set through PENDING_INLINE
+	private volatile @Nullable SnapshotEnvelope<T> pendingInline;
 
 	RevisionGate(String topic, SnapshotApplier<T> applier, SyncScheduler scheduler, SyncListener listener,
-			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, BooleanSupplier stopped, StatusTracker status,
+			ErrorReporter reporter, LastKnownGood<T> lastKnownGood, HandleView handle, StatusTracker status,
 			ApplyOn applyOn) {
 		this.topic = topic;
 		this.onDeliveringThread = applyOn == ApplyOn.DELIVERING_THREAD;
@@ -84,7 +103,7 @@ final class RevisionGate<T> {
 		this.listener = listener;
 		this.reporter = reporter;
 		this.lastKnownGood = lastKnownGood;
-		this.stopped = stopped;
+		this.handle = handle;
 		this.status = status;
 	}
 
@@ -206,7 +225,10 @@ final class RevisionGate<T> {
 			}
 			Result result = applyLocked(snapshot, SyncPhase.APPLY, attempt, onFailure, true);
 			if (result == Result.APPLIED) {
-				this.announced.set(new Announcement(snapshot.revision().longValue(), null));
+				synchronized (this) {
+					this.announcedRevision = snapshot.revision().longValue();
+					this.announcedTimestampMs = null;
+				}
 				// what was announced above the source's revision is gone from it
 				this.status.caughtUp(false);
 			}
@@ -228,14 +250,20 @@ final class RevisionGate<T> {
 	 * scheduler refuses the task: a refresh then fetches the snapshot instead
 	 */
 	void applyInline(SnapshotEnvelope<T> inline, Runnable fallback) {
-		SnapshotEnvelope<T> waiting = this.pendingInline.getAndAccumulate(inline,
-				(current, candidate) -> (current == null || isNewer(candidate, current)) ? candidate : current);
+		SnapshotEnvelope<T> waiting;
+		while (true) {
+			waiting = this.pendingInline;
+			SnapshotEnvelope<T> next = (waiting == null || isNewer(inline, waiting)) ? inline : waiting;
+			if (next == waiting || PENDING_INLINE.compareAndSet(this, waiting, next)) {
+				break;
+			}
+		}
 		if (waiting != null) {
 			// a task is on its way and applies the newest
 			return;
 		}
 		if (!runDelivered(() -> applyPendingInline(fallback))) {
-			this.pendingInline.set(null);
+			this.pendingInline = null;
 			fallback.run();
 		}
 	}
@@ -245,7 +273,8 @@ final class RevisionGate<T> {
 		this.applyLock.lock();
 		try {
 			// taken under the lock: an event that comes while this waits joins this task
-			SnapshotEnvelope<T> inline = this.pendingInline.getAndSet(null);
+			@SuppressWarnings("unchecked")
+			SnapshotEnvelope<T> inline = (SnapshotEnvelope<T>) PENDING_INLINE.getAndSet(this, null);
 			if (inline == null) {
 				return;
 			}
@@ -266,7 +295,7 @@ final class RevisionGate<T> {
 
 	private Result applyLocked(SnapshotEnvelope<T> snapshot, SyncPhase phase, int attempt,
 			@Nullable Consumer<Throwable> onFailure, boolean follow) {
-		if (this.stopped.getAsBoolean()) {
+		if (this.handle.isStopped()) {
 			return Result.STOPPED;
 		}
 		long revision = snapshot.revision().longValue();
@@ -312,8 +341,10 @@ final class RevisionGate<T> {
 		}
 		this.hasSnapshot = true;
 		this.onArchive = phase == SyncPhase.ARCHIVE;
-		Announcement announcement = this.announced.get();
-		Long timestampMs = (announcement.revision == revision) ? announcement.timestampMs : null;
+		Long timestampMs;
+		synchronized (this) {
+			timestampMs = (this.announcedRevision == revision) ? this.announcedTimestampMs : null;
+		}
 		if (phase == SyncPhase.ARCHIVE) {
 			logger.info("Restored the archived snapshot of topic '{}' at revision {}", this.topic, snapshot.revision());
 		}
@@ -356,7 +387,7 @@ final class RevisionGate<T> {
 	}
 
 	long announcedRevision() {
-		return this.announced.get().revision;
+		return this.announcedRevision;
 	}
 
 	/**
@@ -374,18 +405,17 @@ final class RevisionGate<T> {
 	 * @param timestampMs the writer's timestamp, if the event had one
 	 */
 	void announce(long revision, @Nullable Long timestampMs) {
-		Announcement candidate = null;
-		Announcement current = this.announced.get();
-		while (Long.compareUnsigned(revision, current.revision) > 0) {
-			if (candidate == null) {
-				candidate = new Announcement(revision, timestampMs);
-			}
-			if (this.announced.compareAndSet(current, candidate)) {
-				this.status.known(revision);
+		if (Long.compareUnsigned(revision, this.announcedRevision) <= 0) {
+			return;
+		}
+		synchronized (this) {
+			if (Long.compareUnsigned(revision, this.announcedRevision) <= 0) {
 				return;
 			}
-			current = this.announced.get();
+			this.announcedRevision = revision;
+			this.announcedTimestampMs = timestampMs;
 		}
+		this.status.known(revision);
 	}
 
 	/**
@@ -395,9 +425,11 @@ final class RevisionGate<T> {
 	 * @param revision the revision announced when the fetch left
 	 */
 	void forgetAnnouncement(long revision) {
-		Announcement current = this.announced.get();
-		if (current.revision == revision) {
-			this.announced.compareAndSet(current, new Announcement(this.localRevision, null));
+		synchronized (this) {
+			if (this.announcedRevision == revision) {
+				this.announcedRevision = this.localRevision;
+				this.announcedTimestampMs = null;
+			}
 		}
 	}
 
@@ -407,12 +439,6 @@ final class RevisionGate<T> {
 	enum Result {
 
 		APPLIED, SKIPPED, FAILED, STOPPED
-
-	}
-
-	private record Announcement(long revision, @Nullable Long timestampMs) {
-
-		static final Announcement NONE = new Announcement(0, null);
 
 	}
 

@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 import io.github.statesync.core.protocol.Revision;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * @author statesync
  */
-final class StatusTracker {
+final class StatusTracker implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandle.class);
 
@@ -46,13 +43,7 @@ final class StatusTracker {
 
 	private final SyncListener listener;
 
-	private final Supplier<SyncHandle.State> state;
-
-	private final BooleanSupplier hasSnapshot;
-
-	private final BooleanSupplier onArchive;
-
-	private final LongSupplier localRevision;
+	private final HandleView handle;
 
 	private volatile SyncStatus current;
 
@@ -73,30 +64,26 @@ final class StatusTracker {
 
 	private SyncScheduler.@Nullable Cancellable timer;
 
-	private final Runnable timerTask = this::timerFired;
-
 	private long timerDeadline;
 
-	private final List<RevisionWaiter> revisionWaiters = new ArrayList<>();
+	// the waiters, and the transitions not yet told: made when the first comes, dropped
+	// when the last leaves (most topics have none most of their life)
+	private @Nullable List<RevisionWaiter> revisionWaiters;
 
-	private final List<StatusWaiter> statusWaiters = new ArrayList<>();
+	private @Nullable List<StatusWaiter> statusWaiters;
 
-	private final ArrayDeque<Transition> outbox = new ArrayDeque<>();
+	private @Nullable ArrayDeque<Transition> outbox;
 
 	private boolean delivering;
 
 	StatusTracker(String topic, Duration staleAfter, SyncScheduler scheduler, Clock clock, SyncListener listener,
-			Supplier<SyncHandle.State> state, BooleanSupplier hasSnapshot, BooleanSupplier onArchive,
-			LongSupplier localRevision) {
+			HandleView handle) {
 		this.topic = topic;
 		this.staleAfter = staleAfter;
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.listener = listener;
-		this.state = state;
-		this.hasSnapshot = hasSnapshot;
-		this.onArchive = onArchive;
-		this.localRevision = localRevision;
+		this.handle = handle;
 		this.current = new SyncStatus(TopicStatus.INITIALIZING, clock.instant(), null);
 	}
 
@@ -122,7 +109,7 @@ final class StatusTracker {
 		// most applies wake no waiter: no list for them
 		List<RevisionWaiter> reached = null;
 		synchronized (this) {
-			long local = this.localRevision.getAsLong();
+			long local = this.handle.localRevisionBits();
 			if (this.pendingSinceNanos != 0) {
 				if (Long.compareUnsigned(local, this.pendingRevision) >= 0) {
 					clearPending();
@@ -133,7 +120,7 @@ final class StatusTracker {
 					this.pendingSinceNanos = this.latestKnownNanos;
 				}
 			}
-			if (!this.revisionWaiters.isEmpty()) {
+			if (this.revisionWaiters != null) {
 				for (Iterator<RevisionWaiter> waiters = this.revisionWaiters.iterator(); waiters.hasNext();) {
 					RevisionWaiter waiter = waiters.next();
 					if (Long.compareUnsigned(local, waiter.atLeast) >= 0) {
@@ -143,6 +130,9 @@ final class StatusTracker {
 						}
 						reached.add(waiter);
 					}
+				}
+				if (this.revisionWaiters.isEmpty()) {
+					this.revisionWaiters = null;
 				}
 			}
 			update();
@@ -163,7 +153,7 @@ final class StatusTracker {
 	 */
 	void known(long revision) {
 		synchronized (this) {
-			if (Long.compareUnsigned(revision, this.localRevision.getAsLong()) <= 0
+			if (Long.compareUnsigned(revision, this.handle.localRevisionBits()) <= 0
 					|| (this.pendingSinceNanos != 0 && Long.compareUnsigned(revision, this.pendingRevision) <= 0)) {
 				return;
 			}
@@ -248,8 +238,8 @@ final class StatusTracker {
 		CompletableFuture<Revision> future = new CompletableFuture<>();
 		RevisionWaiter waiter = new RevisionWaiter(atLeast.longValue(), future);
 		synchronized (this) {
-			long local = this.localRevision.getAsLong();
-			boolean reached = this.hasSnapshot.getAsBoolean() && Long.compareUnsigned(local, waiter.atLeast) >= 0;
+			long local = this.handle.localRevisionBits();
+			boolean reached = this.handle.hasSnapshot() && Long.compareUnsigned(local, waiter.atLeast) >= 0;
 			if (reached) {
 				future.complete(Revision.of(local));
 				return future;
@@ -258,12 +248,18 @@ final class StatusTracker {
 				future.completeExceptionally(stoppedFailure());
 				return future;
 			}
+			if (this.revisionWaiters == null) {
+				this.revisionWaiters = new ArrayList<>(2);
+			}
 			this.revisionWaiters.add(waiter);
 		}
 		// a caller's timeout or cancellation leaves nothing behind
 		future.whenComplete((result, failure) -> {
 			synchronized (this) {
-				this.revisionWaiters.remove(waiter);
+				if (this.revisionWaiters != null && this.revisionWaiters.remove(waiter)
+						&& this.revisionWaiters.isEmpty()) {
+					this.revisionWaiters = null;
+				}
 			}
 		});
 		return future;
@@ -287,11 +283,16 @@ final class StatusTracker {
 				future.completeExceptionally(stoppedFailure());
 				return future;
 			}
+			if (this.statusWaiters == null) {
+				this.statusWaiters = new ArrayList<>(2);
+			}
 			this.statusWaiters.add(waiter);
 		}
 		future.whenComplete((result, failure) -> {
 			synchronized (this) {
-				this.statusWaiters.remove(waiter);
+				if (this.statusWaiters != null && this.statusWaiters.remove(waiter) && this.statusWaiters.isEmpty()) {
+					this.statusWaiters = null;
+				}
 			}
 		});
 		return future;
@@ -333,30 +334,43 @@ final class StatusTracker {
 		this.current = status;
 		List<StatusWaiter> reached = new ArrayList<>();
 		List<CompletableFuture<?>> failed = new ArrayList<>();
-		for (Iterator<StatusWaiter> waiters = this.statusWaiters.iterator(); waiters.hasNext();) {
-			StatusWaiter waiter = waiters.next();
-			if (waiter.status == next) {
-				waiters.remove();
-				reached.add(waiter);
+		if (this.statusWaiters != null) {
+			for (Iterator<StatusWaiter> waiters = this.statusWaiters.iterator(); waiters.hasNext();) {
+				StatusWaiter waiter = waiters.next();
+				if (waiter.status == next) {
+					waiters.remove();
+					reached.add(waiter);
+				}
 			}
 		}
 		if (next == TopicStatus.STOPPED) {
-			this.statusWaiters.forEach((waiter) -> failed.add(waiter.future));
-			this.revisionWaiters.forEach((waiter) -> failed.add(waiter.future));
-			this.statusWaiters.clear();
-			this.revisionWaiters.clear();
+			if (this.statusWaiters != null) {
+				this.statusWaiters.forEach((waiter) -> failed.add(waiter.future));
+			}
+			if (this.revisionWaiters != null) {
+				this.revisionWaiters.forEach((waiter) -> failed.add(waiter.future));
+			}
+			this.revisionWaiters = null;
 		}
-		this.outbox.add(new Transition(previous, status, reached, failed));
+		if (this.statusWaiters != null && (next == TopicStatus.STOPPED || this.statusWaiters.isEmpty())) {
+			this.statusWaiters = null;
+		}
+		ArrayDeque<Transition> pending = this.outbox;
+		if (pending == null) {
+			pending = new ArrayDeque<>(2);
+			this.outbox = pending;
+		}
+		pending.add(new Transition(previous, status, reached, failed));
 	}
 
 	private TopicStatus compute(long now) {
-		if (this.state.get() == SyncHandle.State.STOPPED) {
+		if (this.handle.state() == SyncHandle.State.STOPPED) {
 			return TopicStatus.STOPPED;
 		}
-		if (!this.hasSnapshot.getAsBoolean()) {
+		if (!this.handle.hasSnapshot()) {
 			return TopicStatus.INITIALIZING;
 		}
-		if (this.onArchive.getAsBoolean()) {
+		if (this.handle.isOnArchive()) {
 			return TopicStatus.ON_ARCHIVE;
 		}
 		long deadline = staleDeadline();
@@ -402,12 +416,21 @@ final class StatusTracker {
 		}
 		this.timerDeadline = deadline;
 		try {
-			this.timer = this.scheduler.schedule(this.timerTask, Duration.ofNanos(deadline - now));
+			this.timer = this.scheduler.schedule(this, Duration.ofNanos(deadline - now));
 		}
 		catch (RejectedExecutionException ex) {
 			// shutting down: the status is read again by whatever happens next
 			this.timer = null;
 		}
+	}
+
+	/**
+	 * The timer fired ({@link #timerFired}); the tracker is its own task, so that arming
+	 * the timer takes no object of its own.
+	 */
+	@Override
+	public void run() {
+		timerFired();
 	}
 
 	private void timerFired() {
@@ -430,7 +453,7 @@ final class StatusTracker {
 
 	private @Nullable String cause(TopicStatus status) {
 		String failure = this.lastFailure;
-		Revision local = Revision.of(this.localRevision.getAsLong());
+		Revision local = Revision.of(this.handle.localRevisionBits());
 		return switch (status) {
 			case CURRENT, STOPPED -> null;
 			case INITIALIZING -> (failure != null) ? "no snapshot yet; last failure: " + failure : null;
@@ -488,8 +511,10 @@ final class StatusTracker {
 				if (this.delivering) {
 					return;
 				}
-				transition = this.outbox.poll();
+				transition = (this.outbox != null) ? this.outbox.poll() : null;
 				if (transition == null) {
+					// every transition told: the next makes a new outbox
+					this.outbox = null;
 					return;
 				}
 				this.delivering = true;

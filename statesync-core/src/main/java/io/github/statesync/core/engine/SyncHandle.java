@@ -105,15 +105,16 @@ public final class SyncHandle<T> {
 
 	private final RefreshCoordinator<T> refreshes;
 
-	private final RefreshTrigger trigger;
+	// none without throttling: events ask the coordinator directly
+	private final @Nullable RefreshTrigger trigger;
 
 	private final InvalidationGate<T> invalidations;
 
 	private final StatusTracker status;
 
+	// what the subscriber calls and what the parts read of the handle; also the monitor
+	// that guards the lifecycle (one object per handle for the three)
 	private final Events events = new Events();
-
-	private final Object lifecycleMonitor = new Object();
 
 	private volatile State state = State.NEW;
 
@@ -121,7 +122,7 @@ public final class SyncHandle<T> {
 
 	private @Nullable Subscription subscription;
 
-	// guarded by lifecycleMonitor: whether the start's fetch left, whether the
+	// guarded by events: whether the start's fetch left, whether the
 	// subscription was confirmed for the first time (before it left, or since), and the
 	// timer that bounds the wait for that confirmation
 	private boolean startFetchLeft;
@@ -137,21 +138,19 @@ public final class SyncHandle<T> {
 		this.scheduler = builder.scheduler;
 		this.listener = new SyncListeners(builder.listeners);
 		// the gate holds the revisions; an error reads them when it happens
-		this.reporter = new ErrorReporter(this.topic, this.listener, this.scheduler, this::localRevisionBits,
-				this::announcedRevisionBits);
+		this.reporter = new ErrorReporter(this.topic, this.listener, this.scheduler, this.events);
 		this.lastKnownGood = new LastKnownGood<>(this.topic, builder.archive, this.reporter);
 		// reads the gate's fields when something changes, never before the gate exists
 		this.status = new StatusTracker(this.topic, this.options.staleAfter(), this.scheduler, builder.clock,
-				this.listener, this::state, this::hasSnapshot, this::isOnArchive, this::localRevisionBits);
+				this.listener, this.events);
 		this.gate = new RevisionGate<>(this.topic, builder.applier, this.scheduler, this.listener, this.reporter,
-				this.lastKnownGood, this::isStopped, this.status, this.options.applyOn());
+				this.lastKnownGood, this.events, this.status, this.options.applyOn());
 		this.refreshes = new RefreshCoordinator<>(this.topic, builder.provider, this.options, this.scheduler,
-				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this::isStopped,
-				this.status);
-		this.trigger = new RefreshTrigger(this.options.throttling(), this.scheduler,
-				() -> this.refreshes.request(false), (ex) -> report(Failure.of(SyncPhase.THROTTLE, ex)));
+				this.listener, this.reporter, this.gate, this.lastKnownGood, builder.random, this.events, this.status);
+		this.trigger = this.options.throttling().isNone() ? null
+				: new RefreshTrigger(this.options.throttling(), this.scheduler, this.refreshes, this.reporter);
 		this.invalidations = new InvalidationGate<>(this.topic, builder.provider, builder.refreshFilter, this.listener,
-				this.reporter, this.gate, this.trigger, this.scheduler, () -> this.refreshes.request(true));
+				this.reporter, this.gate, this.trigger, this.scheduler, this.refreshes);
 	}
 
 	/**
@@ -186,7 +185,7 @@ public final class SyncHandle<T> {
 	 */
 	public CompletableFuture<Void> start() {
 		CompletableFuture<Void> future;
-		synchronized (this.lifecycleMonitor) {
+		synchronized (this.events) {
 			if (this.state == State.STOPPED) {
 				throw new IllegalStateException(
 						"Sync handle for topic '" + this.topic + "' was stopped; create a new handle to start again");
@@ -217,7 +216,7 @@ public final class SyncHandle<T> {
 			return future.copy();
 		}
 		Subscription made = subscribed;
-		synchronized (this.lifecycleMonitor) {
+		synchronized (this.events) {
 			if (this.state == State.STARTING) {
 				this.subscription = subscribed;
 				subscribed = null;
@@ -255,7 +254,7 @@ public final class SyncHandle<T> {
 				: CONFIRMATION_WAIT;
 		try {
 			SyncScheduler.Cancellable timer = this.scheduler.schedule(() -> startFetch(future, false), wait);
-			synchronized (this.lifecycleMonitor) {
+			synchronized (this.events) {
 				if (this.state == State.STARTING && !this.startFetchLeft) {
 					this.confirmationWait = timer;
 					timer = null;
@@ -300,7 +299,7 @@ public final class SyncHandle<T> {
 	 */
 	private void startFetch(CompletableFuture<Void> future, boolean afterConfirmation) {
 		SyncScheduler.Cancellable wait;
-		synchronized (this.lifecycleMonitor) {
+		synchronized (this.events) {
 			if (this.startFetchLeft || this.state != State.STARTING) {
 				return;
 			}
@@ -333,7 +332,7 @@ public final class SyncHandle<T> {
 			rollBack(future, failure);
 			return;
 		}
-		synchronized (this.lifecycleMonitor) {
+		synchronized (this.events) {
 			if (this.state != State.STARTING) {
 				return;
 			}
@@ -359,7 +358,7 @@ public final class SyncHandle<T> {
 
 	private void rollBack(CompletableFuture<Void> future, Throwable failure) {
 		Subscription subscribed;
-		synchronized (this.lifecycleMonitor) {
+		synchronized (this.events) {
 			if (this.state != State.STARTING) {
 				// stopped meanwhile: stop() cleaned up and completed the future
 				return;
@@ -385,7 +384,7 @@ public final class SyncHandle<T> {
 		Subscription subscribed;
 		CompletableFuture<Void> starting;
 		SyncScheduler.Cancellable wait;
-		synchronized (this.lifecycleMonitor) {
+		synchronized (this.events) {
 			if (this.state == State.STOPPED) {
 				return;
 			}
@@ -399,7 +398,9 @@ public final class SyncHandle<T> {
 		if (wait != null) {
 			wait.cancel();
 		}
-		this.trigger.cancel();
+		if (this.trigger != null) {
+			this.trigger.cancel();
+		}
 		if (subscribed != null) {
 			cancelQuietly(subscribed);
 		}
@@ -576,9 +577,39 @@ public final class SyncHandle<T> {
 	}
 
 	/**
-	 * What the subscriber calls.
+	 * What the subscriber calls, and what the handle's parts read of it.
 	 */
-	private final class Events implements InvalidationListener {
+	private final class Events implements InvalidationListener, HandleView {
+
+		@Override
+		public State state() {
+			return SyncHandle.this.state;
+		}
+
+		@Override
+		public boolean isStopped() {
+			return SyncHandle.this.isStopped();
+		}
+
+		@Override
+		public boolean hasSnapshot() {
+			return SyncHandle.this.gate.hasSnapshot();
+		}
+
+		@Override
+		public boolean isOnArchive() {
+			return SyncHandle.this.isOnArchive();
+		}
+
+		@Override
+		public long localRevisionBits() {
+			return SyncHandle.this.localRevisionBits();
+		}
+
+		@Override
+		public long announcedRevisionBits() {
+			return SyncHandle.this.announcedRevisionBits();
+		}
 
 		@Override
 		public void onInvalidation(InvalidationEvent event) {
@@ -615,7 +646,7 @@ public final class SyncHandle<T> {
 		public void onConfirmed() {
 			boolean resync;
 			CompletableFuture<Void> starting = null;
-			synchronized (SyncHandle.this.lifecycleMonitor) {
+			synchronized (SyncHandle.this.events) {
 				if (!accepting() || SyncHandle.this.confirmedOnce) {
 					// the start's fetch left after the confirmation: it covered every
 					// write before it
@@ -637,7 +668,7 @@ public final class SyncHandle<T> {
 		}
 
 		private @Nullable CompletableFuture<Void> startingFuture() {
-			synchronized (SyncHandle.this.lifecycleMonitor) {
+			synchronized (SyncHandle.this.events) {
 				return (SyncHandle.this.state == State.STARTING && !SyncHandle.this.startFetchLeft)
 						? SyncHandle.this.startFuture : null;
 			}
