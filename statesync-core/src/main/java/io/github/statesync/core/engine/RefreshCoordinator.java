@@ -111,6 +111,12 @@ final class RefreshCoordinator<T> implements Runnable {
 
 	private long quietNanos;
 
+	// after a refresh that saw a burst: until when an event that finds nothing in flight
+	// waits like a queued refresh, and for how long at most
+	private long burstUntilNanos;
+
+	private long burstHoldNanos;
+
 	private long lastEventNanos;
 
 	private SyncScheduler.@Nullable Cancellable pollTask;
@@ -156,7 +162,11 @@ final class RefreshCoordinator<T> implements Runnable {
 			if (this.handle.isStopped()) {
 				return CompletableFuture.completedFuture(null);
 			}
-			if (this.running == null && this.holdTask == null) {
+			if (this.running == null && this.holdTask == null && !forced && this.queued == null && holdInBurst()) {
+				this.queued = new CompletableFuture<>();
+				result = this.queued;
+			}
+			else if (this.running == null && this.holdTask == null) {
 				fresh = new Refresh(new CompletableFuture<>());
 				this.running = fresh;
 				this.fetchLeftNanos = this.scheduler.nanoTime();
@@ -293,8 +303,9 @@ final class RefreshCoordinator<T> implements Runnable {
 	private boolean hold() {
 		int events = this.eventsInFlight;
 		this.eventsInFlight = 0;
-		if (this.queued == null || this.queuedForced || events < BURST_EVENTS || this.handle.isStopped()
-				|| !this.options.throttling().isNone() || !this.gate.isBehind(this.gate.announcedRevision())) {
+		this.burstUntilNanos = 0;
+		if (this.queuedForced || events < BURST_EVENTS || this.handle.isStopped()
+				|| !this.options.throttling().isNone()) {
 			return false;
 		}
 		long now = this.scheduler.nanoTime();
@@ -304,12 +315,42 @@ final class RefreshCoordinator<T> implements Runnable {
 		if (interval > MAX_BURST_INTERVAL_NANOS || holdNanos < MIN_HOLD_NANOS) {
 			return false;
 		}
-		this.holdDeadlineNanos = now + holdNanos;
 		this.quietNanos = Math.max(MIN_QUIET_NANOS, 4 * interval);
+		this.burstHoldNanos = holdNanos;
+		// the fetch may have reached every event so far: the next one, if it comes
+		// within the hold, waits as well
+		this.burstUntilNanos = (now + holdNanos != 0) ? now + holdNanos : 1;
+		if (this.queued == null || !this.gate.isBehind(this.gate.announcedRevision())) {
+			return false;
+		}
+		this.holdDeadlineNanos = now + holdNanos;
 		if (logger.isDebugEnabled()) {
 			logger.debug("Holding the next refresh of topic '{}' for at most {} us: {} events during a fetch of {} us",
 					this.topic, holdNanos / 1000, events, fetchNanos / 1000);
 		}
+		return scheduleHoldCheck(now);
+	}
+
+	/**
+	 * An event found nothing in flight right after a refresh that saw a burst (its fetch
+	 * reached every event then, so nothing was queued): the burst likely goes on, and the
+	 * event waits like a queued refresh, for the same bounds. Called with the lock held.
+	 * @return whether the event's refresh is held
+	 */
+	private boolean holdInBurst() {
+		if (this.burstUntilNanos == 0) {
+			return false;
+		}
+		long now = this.scheduler.nanoTime();
+		boolean inBurst = now - this.burstUntilNanos < 0;
+		// one hold per refresh that saw the burst: the next refresh looks again
+		this.burstUntilNanos = 0;
+		if (!inBurst) {
+			return false;
+		}
+		this.lastEventNanos = now;
+		this.holdDeadlineNanos = now + this.burstHoldNanos;
+		this.eventsInFlight = 0;
 		return scheduleHoldCheck(now);
 	}
 

@@ -217,13 +217,15 @@ public final class SyncHandle<T> {
 		}
 		Subscription made = subscribed;
 		synchronized (this.events) {
-			if (this.state == State.STARTING) {
+			// the subscriber may confirm before subscribe() returns, and the start's
+			// fetch may then have run it already: this start is still the handle's
+			if (this.startFuture == future && (this.state == State.STARTING || this.state == State.RUNNING)) {
 				this.subscription = subscribed;
 				subscribed = null;
 			}
 		}
 		if (subscribed != null) {
-			// stopped while subscribing
+			// stopped (or rolled back) while subscribing
 			cancelQuietly(subscribed);
 			return future.copy();
 		}

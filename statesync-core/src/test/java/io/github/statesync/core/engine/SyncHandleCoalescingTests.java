@@ -206,6 +206,34 @@ class SyncHandleCoalescingTests {
 	}
 
 	@Test
+	void eventRightAfterABurstWhoseFetchReachedEveryEventWaitsForTheNext() {
+		SyncHandle<String> handle = started(SyncOptions.DEFAULTS);
+		this.source.publish(TOPIC, 2, "v2");
+		for (long revision = 3; revision <= 12; revision++) {
+			this.scheduler.advance(Duration.ofNanos(100_000));
+			this.source.publish(TOPIC, revision, "v" + revision);
+		}
+		// the source answered the newest revision: nothing is left to fetch
+		this.source.completeFetch();
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(12));
+		int fetches = this.source.fetches.get();
+		this.scheduler.advance(Duration.ofNanos(100_000));
+		this.source.publish(TOPIC, 13, "v13");
+		this.scheduler.advance(Duration.ofNanos(100_000));
+		this.source.publish(TOPIC, 14, "v14");
+		assertThat(this.source.fetches.get()).as("held with the burst").isEqualTo(fetches);
+		// the burst paused for four of its intervals: one fetch for both
+		this.scheduler.advance(Duration.ofNanos(400_000));
+		assertThat(this.source.fetches.get()).isEqualTo(fetches + 1);
+		this.source.completeFetch();
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(14));
+		// long after the burst, an event fetches at once again
+		this.scheduler.advance(Duration.ofMillis(10));
+		this.source.publish(TOPIC, 15, "v15");
+		assertThat(this.source.fetches.get()).isEqualTo(fetches + 2);
+	}
+
+	@Test
 	void explicitRefreshReleasesAHeldRefresh() {
 		SyncHandle<String> handle = started(SyncOptions.DEFAULTS);
 		this.source.publish(TOPIC, 2, "v2");

@@ -139,6 +139,24 @@ class SyncHandleStartConfirmationTests {
 		assertThat(this.scheduler.pendingTasks()).isZero();
 	}
 
+	@Test
+	void confirmationThatStartsTheHandleBeforeSubscribeReturnsKeepsTheSubscription() {
+		this.source.put(TOPIC, 1, "v1");
+		// Redis's reply can confirm (and the start's fetch complete) on another thread
+		// before subscribe() returned
+		this.subscriber.confirmWhileSubscribing = true;
+		SyncHandle<String> handle = handle();
+		CompletableFuture<Void> start = handle.start();
+		assertThat(start).isCompleted();
+		assertThat(this.source.fetches.get()).isOne();
+		assertThat(this.subscriber.cancels).as("the running handle's subscription is kept").isZero();
+		this.source.put(TOPIC, 2, "v2");
+		this.subscriber.event(2);
+		assertThat(handle.localRevision()).isEqualTo(Revision.of(2));
+		handle.stop();
+		assertThat(this.subscriber.cancels).isOne();
+	}
+
 	/**
 	 * A subscriber that confirms when the test says so, like Redis: events published
 	 * before the confirmation are lost, the first confirmation completes
@@ -152,13 +170,22 @@ class SyncHandleStartConfirmationTests {
 
 		private @Nullable InvalidationListener listener;
 
+		/** Whether subscribe() confirms before it returns. */
+		boolean confirmWhileSubscribing;
+
+		int cancels;
+
 		@Override
 		public Subscription subscribe(String topic, InvalidationListener listener) {
 			this.listener = listener;
+			if (this.confirmWhileSubscribing) {
+				confirm();
+			}
 			return new Subscription() {
 
 				@Override
 				public void cancel() {
+					ConfirmingSubscriber.this.cancels++;
 					ConfirmingSubscriber.this.listener = null;
 				}
 
