@@ -667,31 +667,37 @@ public final class RedisSnapshotStore implements StatePublisher, HistoryStore, A
 			String key = RedisSnapshotStore.this.keys.snapshotKey(topic);
 			LettuceSnapshotReads lettuce = RedisSnapshotStore.this.lettuceReads;
 			if (lettuce != null) {
-				// one stage: the failure is named and the payload decoded where the read
-				// completes
-				return lettuce.get(key).handle((payload, failure) -> {
-					if (failure != null) {
-						throw new CompletionException(fetchFailure(topic, key, lettuce.translate(failure)));
-					}
-					return decode(topic, knownRevision, payload);
-				});
+				return decoded(lettuce.get(key), lettuce, topic, key, knownRevision);
 			}
 			RedisReplicaReader reader = RedisSnapshotStore.this.snapshotReader;
 			if (reader != null) {
-				return reader.get(key).handle((payload, failure) -> {
-					if (failure != null) {
-						throw new CompletionException(fetchFailure(topic, key,
-								(failure instanceof CompletionException && failure.getCause() != null)
-										? failure.getCause() : failure));
-					}
-					return decode(topic, knownRevision, payload);
-				});
+				return decoded(reader.get(key), null, topic, key, knownRevision);
 			}
 			return RedisSnapshotStore.this.redis.opsForValue()
 				.get(key)
 				.onErrorMap((ex) -> fetchFailure(topic, key, ex))
 				.toFuture()
 				.thenApply((payload) -> decode(topic, knownRevision, payload));
+		}
+
+		/**
+		 * One stage on an asynchronous read: the failure is named, and the payload
+		 * decoded, where the read completes.
+		 * @param read the read
+		 * @param lettuce names a failure of a Lettuce read as Spring Data Redis would, or
+		 * {@code null} to take the read's own failure
+		 */
+		private CompletableFuture<@Nullable SnapshotEnvelope<T>> decoded(CompletableFuture<byte @Nullable []> read,
+				@Nullable LettuceSnapshotReads lettuce, String topic, String key, Revision knownRevision) {
+			return read.handle((payload, failure) -> {
+				if (failure != null) {
+					Throwable cause = (lettuce != null) ? lettuce.translate(failure)
+							: (failure instanceof CompletionException && failure.getCause() != null)
+									? failure.getCause() : failure;
+					throw new CompletionException(fetchFailure(topic, key, cause));
+				}
+				return decode(topic, knownRevision, payload);
+			});
 		}
 
 		private @Nullable SnapshotEnvelope<T> decode(String topic, Revision knownRevision, byte @Nullable [] payload) {
